@@ -1,0 +1,127 @@
+package dev.jvit.core.backend;
+
+import dev.jvit.core.DType;
+import dev.jvit.core.Device;
+import dev.jvit.core.Generator;
+import dev.jvit.core.NDArray;
+
+/**
+ * The closed kernel set every backend implements. {@link NDArray} checks shapes, dtypes and devices and
+ * words the errors; a backend receives operands that already agree (same device, broadcast-compatible
+ * shapes, right dtypes) and only computes. Inputs may be arbitrary strided views (transposed, sliced,
+ * expanded with stride 0); outputs a backend allocates are contiguous. Methods ending in {@code Into}
+ * write into a caller-given array, which may itself be a strided view, so in-place updates need no copy.
+ */
+public interface Backend {
+
+    /** A short name for messages, e.g. "cpu (simd)". */
+    String name();
+
+    /** The device this backend computes on. */
+    Device device();
+
+    // ---- memory -----------------------------------------------------------------------------------
+
+    /** A new contiguous array with unspecified contents. */
+    NDArray empty(DType dtype, int[] shape);
+
+    NDArray fromHost(float[] data, int[] shape);
+
+    NDArray fromHost(int[] data, int[] shape);
+
+    /** The elements in row-major order as a new host array (x may be any view). FLOAT32 only. */
+    float[] toHostFloats(NDArray x);
+
+    /** As {@link #toHostFloats} for INT32 arrays. */
+    int[] toHostInts(NDArray x);
+
+    void fill(NDArray dst, float value);
+
+    /** dst[...] = src[...], where src broadcasts to dst's shape; dtypes may differ (converts). */
+    void copyInto(NDArray src, NDArray dst);
+
+    // ---- elementwise ------------------------------------------------------------------------------
+
+    /** out = op(x); out has x's shape. */
+    void unaryInto(UnaryOp op, NDArray x, NDArray out);
+
+    /** out = x ^ exponent. */
+    void powScalarInto(NDArray x, float exponent, NDArray out);
+
+    /** out = op(a, b) with a and b broadcast to out's shape. */
+    void binaryInto(BinaryOp op, NDArray a, NDArray b, NDArray out);
+
+    /** out = cond != 0 ? a : b, all three broadcast to out's shape. */
+    void whereInto(NDArray cond, NDArray a, NDArray b, NDArray out);
+
+    // ---- reductions -------------------------------------------------------------------------------
+
+    /**
+     * Reduces x over the given dimensions (sorted, distinct, non-negative). The result has x's shape
+     * with those dimensions set to 1 when keepDim, else removed.
+     */
+    NDArray reduce(ReduceOp op, NDArray x, int[] dims, boolean keepDim);
+
+    /** Variance over dims with {@code sum((x - mean)^2) / (n - correction)}. */
+    NDArray variance(NDArray x, int[] dims, int correction, boolean keepDim);
+
+    /** Index of the largest element along dim (first one on ties), as INT32. */
+    NDArray argmax(NDArray x, int dim, boolean keepDim);
+
+    // ---- linear algebra ---------------------------------------------------------------------------
+
+    /**
+     * Matrix product with PyTorch's matmul rules restricted to rank >= 2: a is (..., M, K), b is
+     * (..., K, N), batch dimensions broadcast, result (..., M, N). Transposed views (stride 1 along M or K)
+     * are read in place, without copying.
+     */
+    NDArray matmul(NDArray a, NDArray b);
+
+    // ---- movement and indexing --------------------------------------------------------------------
+
+    /** Joins arrays that agree on every dimension but dim. */
+    NDArray concat(NDArray[] xs, int dim);
+
+    /** out = x.indexSelect(dim, index): index is 1-D INT32; out's dim has index.length entries. */
+    NDArray indexSelect(NDArray x, int dim, NDArray index);
+
+    /** dst.indexSelect(dim, index) += src: the backward of indexSelect; repeated indices accumulate. */
+    void indexAddInto(NDArray dst, int dim, NDArray index, NDArray src);
+
+    /** out[i][j][k] = x[i][index[i][j][k]][k] for dim=1 (torch.gather); index has out's shape. */
+    NDArray gather(NDArray x, int dim, NDArray index);
+
+    /** dst[i][index[i][j][k]][k] += src[i][j][k] for dim=1: the backward of gather. */
+    void scatterAddInto(NDArray dst, int dim, NDArray index, NDArray src);
+
+    // ---- random -----------------------------------------------------------------------------------
+
+    /** Fills dst with uniform values in [low, high), drawing in row-major order from g. */
+    void uniform(NDArray dst, float low, float high, Generator g);
+
+    /** Fills dst with normal values, drawing in row-major order from g. */
+    void normal(NDArray dst, float mean, float std, Generator g);
+
+    // ---- fused ops (last dimension) ---------------------------------------------------------------
+
+    NDArray softmax(NDArray x);
+
+    NDArray logSoftmax(NDArray x);
+
+    /** dx = y * (dy - sum(dy * y)) per row, given y = softmax(x). */
+    NDArray softmaxBackward(NDArray y, NDArray dy);
+
+    /** dx = dy - exp(y) * sum(dy) per row, given y = logSoftmax(x). */
+    NDArray logSoftmaxBackward(NDArray y, NDArray dy);
+
+    /** Layer norm over the last dimension C; weight and bias are (C) or null. */
+    LayerNormResult layerNorm(NDArray x, NDArray weight, NDArray bias, float eps);
+
+    LayerNormGrads layerNormBackward(NDArray dy, NDArray x, NDArray weight, NDArray mean, NDArray rstd,
+                                     boolean hasBias);
+
+    NDArray gelu(NDArray x, GeluApproximation approximation);
+
+    /** dx = dy * gelu'(x). */
+    NDArray geluBackward(NDArray x, NDArray dy, GeluApproximation approximation);
+}

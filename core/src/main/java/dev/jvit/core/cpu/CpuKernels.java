@@ -1,0 +1,77 @@
+package dev.jvit.core.cpu;
+
+import dev.jvit.core.backend.BinaryOp;
+import dev.jvit.core.backend.GeluApproximation;
+import dev.jvit.core.backend.UnaryOp;
+
+/**
+ * The row kernels of the CPU backend. {@link CpuBackend} walks the outer dimensions of strided arrays and
+ * hands each innermost run ("row") to these methods; a kernel sees flat {@code float[]}s, an offset and,
+ * where a row may be strided, an element stride (1 for contiguous rows and 0 for broadcast ones are the
+ * fast cases). Two implementations exist and must agree: {@link ScalarKernels}, plain loops that are the
+ * reference, and {@link SimdKernels}, the Vector API versions that are shipped. Outputs are contiguous
+ * runs starting at {@code outOff}. Kernels never allocate and never start threads.
+ */
+public interface CpuKernels {
+
+    String name();
+
+    /** out[outOff + i] = op(x[xOff + i*xStride]) for i in [0, n). */
+    void unary(UnaryOp op, float[] x, int xOff, int xStride, float[] out, int outOff, int n);
+
+    /** out[outOff + i] = x[xOff + i*xStride] ^ exponent. */
+    void powScalar(float[] x, int xOff, int xStride, float exponent, float[] out, int outOff, int n);
+
+    /** out[outOff + i] = op(a[aOff + i*aStride], b[bOff + i*bStride]). */
+    void binary(BinaryOp op, float[] a, int aOff, int aStride, float[] b, int bOff, int bStride,
+                float[] out, int outOff, int n);
+
+    /** Sum of x[off + i*stride], i in [0, n). */
+    float sum(float[] x, int off, int stride, int n);
+
+    /** Largest of x[off + i*stride]; n >= 1. */
+    float max(float[] x, int off, int stride, int n);
+
+    /** Smallest of x[off + i*stride]; n >= 1. */
+    float min(float[] x, int off, int stride, int n);
+
+    /**
+     * acc[accOff + i] = combine(acc[accOff + i], x[xOff + i*xStride]) where combine is + for SUM/MEAN,
+     * max for MAX and min for MIN: reduces an outer dimension row by row, keeping the inner one vectorised.
+     */
+    void accumulate(dev.jvit.core.backend.ReduceOp op, float[] x, int xOff, int xStride, float[] acc, int accOff, int n);
+
+    /** Softmax of one contiguous row of length n: out = exp(x - max) / sum(exp(x - max)). */
+    void softmaxRow(float[] x, int xOff, float[] out, int outOff, int n);
+
+    /** Log-softmax of one contiguous row: out = x - max - log(sum(exp(x - max))). */
+    void logSoftmaxRow(float[] x, int xOff, float[] out, int outOff, int n);
+
+    /** dx = y * (dy - dot(dy, y)) for one row, y the softmax output. */
+    void softmaxBackwardRow(float[] y, int yOff, float[] dy, int dyOff, float[] dx, int dxOff, int n);
+
+    /** dx = dy - exp(y) * sum(dy) for one row, y the log-softmax output. */
+    void logSoftmaxBackwardRow(float[] y, int yOff, float[] dy, int dyOff, float[] dx, int dxOff, int n);
+
+    /**
+     * Layer norm of one contiguous row of length n: y = (x - mean) * rstd * w + b, with w and b of length n
+     * or null (meaning 1 and 0), rstd = 1/sqrt(biased variance + eps). Writes the row's statistics to
+     * mean[row] and rstd[row] for the backward pass.
+     */
+    void layerNormRow(float[] x, int xOff, float[] w, float[] b, float eps, float[] y, int yOff, int n,
+                      float[] mean, float[] rstd, int row);
+
+    /**
+     * Backward of one layer-norm row (llm.c's layernorm_backward): writes dx for the row and ADDS this row's
+     * contributions to dw (dy * xhat) and db (dy), which may be null when not wanted. w may be null (1).
+     */
+    void layerNormBackwardRow(float[] dy, int dyOff, float[] x, int xOff, float[] w, float mean, float rstd,
+                              float[] dx, int dxOff, float[] dw, float[] db, int n);
+
+    /** out = gelu(x) over a contiguous run. */
+    void gelu(GeluApproximation approximation, float[] x, int xOff, float[] out, int outOff, int n);
+
+    /** dx = dy * gelu'(x) over contiguous runs. */
+    void geluBackward(GeluApproximation approximation, float[] x, int xOff, float[] dy, int dyOff,
+                      float[] dx, int dxOff, int n);
+}
