@@ -1,0 +1,91 @@
+package dev.jvit.autograd;
+
+import dev.jvit.core.Generator;
+import dev.jvit.core.NDArray;
+import dev.jvit.core.backend.GeluApproximation;
+import org.junit.jupiter.api.Test;
+
+import static dev.jvit.autograd.Data.normal;
+import static dev.jvit.autograd.Data.param;
+import static dev.jvit.autograd.ElementwiseGradTest.check;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Gradient checks of the fused ops (softmax, log-softmax, layer norm, GELU) and of dropout. */
+class FusedGradTest {
+
+    @Test
+    void softmax() {
+        check("softmax", x -> x[0].softmax(), param(1, 2, 3, 5));
+        check("softmax dim 1", x -> x[0].softmax(1), param(1, 2, 3, 5));
+        check("softmax of transposed", x -> x[0].mT().softmax(), param(1, 5, 3));
+        check("logSoftmax", x -> x[0].logSoftmax(), param(1, 2, 3, 5));
+        check("logSoftmax dim 0", x -> x[0].logSoftmax(0), param(1, 4, 3));
+        check("logSoftmax of stepped slice", x -> x[0].slice(1, 0, 8, 2).logSoftmax(), param(1, 3, 8));
+    }
+
+    @Test
+    void layerNorm() {
+        Tensor w = Tensor.param(Data.uniform(5, 0.5f, 1.5f, 8)), b = param(6, 8);
+        check("layerNorm w b", x -> x[0].layerNorm(x[1], x[2], 1e-5f), param(1, 2, 3, 8), w, b);
+        check("layerNorm no affine", x -> x[0].layerNorm(null, null, 1e-5f), param(1, 3, 8));
+        check("layerNorm weight only", x -> x[0].layerNorm(x[1], null, 1e-5f), param(1, 3, 8), w);
+        check("layerNorm bias only", x -> x[0].layerNorm(null, x[1], 1e-5f), param(1, 3, 8), b);
+        check("layerNorm of transposed", x -> x[0].mT().layerNorm(x[1], x[2], 1e-5f), param(1, 8, 3), w, b);
+        Tensor frozen = Tensor.of(Data.uniform(7, 0.5f, 1.5f, 8));
+        check("layerNorm frozen weight", x -> x[0].layerNorm(frozen, x[1], 1e-5f), param(1, 3, 8), b);
+    }
+
+    @Test
+    void gelu() {
+        check("gelu exact", x -> x[0].gelu(), param(1, 3, 7));
+        check("gelu tanh", x -> x[0].gelu(GeluApproximation.TANH), param(1, 3, 7));
+        check("gelu of transposed", x -> x[0].mT().gelu(GeluApproximation.NONE), param(1, 7, 3));
+    }
+
+    @Test
+    void dropoutGradient() {
+        // a fresh generator with the same seed on every evaluation keeps the mask fixed for the numeric side
+        check("dropout", x -> x[0].dropout(0.3f, new Generator(42), true), param(1, 4, 6));
+    }
+
+    @Test
+    void dropoutMaskAndScaling() {
+        int n = 20000;
+        Tensor x = Tensor.param(NDArray.ones(n));
+        Tensor y = x.dropout(0.25f, new Generator(7), true);
+        float[] v = y.toFloatArray();
+        int kept = 0;
+        for (float f : v) {
+            if (f != 0f) {
+                assertEquals(1f / 0.75f, f, 1e-6f);
+                kept++;
+            }
+        }
+        // 20000 Bernoulli(0.75) draws: the standard deviation of the kept fraction is 0.003
+        assertEquals(0.75, kept / (double) n, 0.02);
+        y.sum().backward();
+        assertArrayEquals(v, x.grad().toFloatArray()); // x is ones, so the gradient is the mask itself
+    }
+
+    @Test
+    void dropoutIdentityWhenNotTraining() {
+        Tensor x = param(1, 3, 4);
+        assertSame(x, x.dropout(0.5f, new Generator(1), false));
+        assertSame(x, x.dropout(0f, new Generator(1), true));
+        Tensor all = x.dropout(1f, new Generator(1), true);
+        for (float f : all.toFloatArray()) assertEquals(0f, f, 0f); // -0 for negative x, as in PyTorch
+        all.sum().backward();
+        for (float f : x.grad().toFloatArray()) assertEquals(0f, f, 0f);
+    }
+
+    @Test
+    void fusedOpsAreRecordedOnlyWhenNeeded() {
+        Tensor c = Tensor.of(normal(1, 2, 3));
+        assertFalse(c.softmax().requiresGrad());
+        assertTrue(param(1, 2, 3).gelu().requiresGrad());
+    }
+}
