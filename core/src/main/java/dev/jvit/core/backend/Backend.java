@@ -94,6 +94,22 @@ public interface Backend {
     /** dst[i][index[i][j][k]][k] += src[i][j][k] for dim=1: the backward of gather. */
     void scatterAddInto(NDArray dst, int dim, NDArray index, NDArray src);
 
+    // ---- convolution as GEMM ---------------------------------------------------------------------
+
+    /**
+     * Unfolds the sliding windows of an image batch: x is (B, C, H, W), the result is (B, Ho*Wo, C*kh*kw)
+     * with column c*kh*kw + i*kw + j holding x[b, c, oh*sh - ph + i, ow*sw - pw + j] (zero in the padding).
+     * Rows run over output positions so that a convolution is one GEMM against the weight (O, C*kh*kw)
+     * transposed, and its result (B, Ho*Wo, O) is already the token layout a patch embedding wants.
+     */
+    NDArray im2col(NDArray x, Conv2dGeometry geometry);
+
+    /**
+     * The adjoint of {@link #im2col}: cols is (B, Ho*Wo, C*kh*kw); every entry is added back to the image
+     * position it was read from, so overlapping windows accumulate. Returns (B, C, H, W).
+     */
+    NDArray col2im(NDArray cols, int channels, int height, int width, Conv2dGeometry geometry);
+
     // ---- random -----------------------------------------------------------------------------------
 
     /** Fills dst with uniform values in [low, high), drawing in row-major order from g. */
@@ -124,4 +140,37 @@ public interface Backend {
 
     /** dx = dy * gelu'(x). */
     NDArray geluBackward(NDArray x, NDArray dy, GeluApproximation approximation);
+
+    // ---- optimizer updates (fused, in place) ------------------------------------------------------
+
+    /**
+     * One Adam or AdamW step for one parameter, in place on param, expAvg and expAvgSq, with PyTorch's
+     * single-tensor semantics. All four arrays have the same shape; grad is only read. Hyper-parameters are
+     * doubles because PyTorch computes its scalars ({@code 1 - beta2}, the bias corrections, the step size)
+     * in double before the float32 kernel sees them; doing the same keeps results equal to PyTorch's.
+     * <pre>
+     *   g  = grad + weightDecay * param            (Adam, decoupled = false: L2 folded into the gradient)
+     *   param *= 1 - lr * weightDecay              (AdamW, decoupled = true)
+     *   m  = beta1 * m + (1 - beta1) * g
+     *   v  = beta2 * v + (1 - beta2) * g * g
+     *   param -= lr / (1 - beta1^step) * m / (sqrt(v) / sqrt(1 - beta2^step) + eps)
+     * </pre>
+     * step counts from 1 (the first update).
+     */
+    void adamUpdate(NDArray param, NDArray grad, NDArray expAvg, NDArray expAvgSq, double lr, double beta1,
+                    double beta2, double eps, double weightDecay, boolean decoupled, long step);
+
+    /**
+     * One SGD step for one parameter, in place on param and momentumBuffer, with PyTorch's semantics.
+     * momentumBuffer is null exactly when momentum is 0; on the first step it is overwritten with d
+     * (PyTorch clones the gradient there), later steps blend with dampening.
+     * <pre>
+     *   d = grad + weightDecay * param
+     *   buf = firstStep ? d : momentum * buf + (1 - dampening) * d
+     *   d = nesterov ? d + momentum * buf : buf        (only when momentum != 0)
+     *   param -= lr * d
+     * </pre>
+     */
+    void sgdUpdate(NDArray param, NDArray grad, NDArray momentumBuffer, double lr, double momentum,
+                   double dampening, boolean nesterov, double weightDecay, boolean firstStep);
 }

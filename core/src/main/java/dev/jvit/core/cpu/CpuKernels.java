@@ -74,4 +74,27 @@ public interface CpuKernels {
     /** dx = dy * gelu'(x) over contiguous runs. */
     void geluBackward(GeluApproximation approximation, float[] x, int xOff, float[] dy, int dyOff,
                       float[] dx, int dxOff, int n);
+
+    /**
+     * One Adam/AdamW step over contiguous runs of length n, in place on p, m and v. The scalars come
+     * precomputed (in double, then rounded) from {@link CpuOptimizer}:
+     * <pre>
+     *   g = g + l2 * p;  p = p * decay
+     *   m = beta1 * m + oneMinusBeta1 * g;  v = beta2 * v + (oneMinusBeta2 * g) * g
+     *   p = p - stepSize * (m / (sqrt(v) / bc2Sqrt + eps))
+     * </pre>
+     * with l2 = 0 for AdamW and decay = 1 for Adam. Both implementations use fma in the same places, so
+     * they agree bit for bit.
+     */
+    void adamUpdate(float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff, int n,
+                    float beta1, float oneMinusBeta1, float beta2, float oneMinusBeta2, float eps, float l2,
+                    float decay, float stepSize, float bc2Sqrt);
+
+    /**
+     * One SGD step over contiguous runs, in place on p and buf (null when momentum is 0):
+     * {@code d = g + weightDecay * p; buf = firstStep ? d : momentum * buf + oneMinusDampening * d;
+     * d = nesterov ? d + momentum * buf : buf; p = p - lr * d}.
+     */
+    void sgdUpdate(float[] p, int pOff, float[] g, int gOff, float[] buf, int bufOff, int n, float lr,
+                   float momentum, float oneMinusDampening, boolean nesterov, float weightDecay, boolean firstStep);
 }
