@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "jvit", mixinStandardHelpOptions = true, version = "jvit 0.1.0",
         description = "A tensor and autograd engine in Java, with Vision Transformers on top.",
-        subcommands = {InfoCommand.class, DataCommand.class})
+        subcommands = {InfoCommand.class, DataCommand.class, TrainCommand.class})
 public final class JvitCli {
 
     public static void main(String[] args) {
@@ -19,6 +19,21 @@ public final class JvitCli {
 
     /** Runs the command line and returns the exit code (tests call this instead of main). */
     public static int run(String... args) {
-        return new CommandLine(new JvitCli()).execute(args);
+        return new CommandLine(new JvitCli())
+                .setExecutionExceptionHandler(JvitCli::reportError)
+                .execute(args);
+    }
+
+    /**
+     * Bad input (a wrong option value, a missing or corrupt dataset or checkpoint) is reported in one line;
+     * only a bug in jvit itself shows a stack trace.
+     */
+    private static int reportError(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
+        if (e instanceof IllegalArgumentException || e instanceof java.io.IOException
+                || e instanceof IllegalStateException || e instanceof IndexOutOfBoundsException) {
+            cmd.getErr().println("jvit " + cmd.getCommandName() + ": " + e.getMessage());
+            return 1;
+        }
+        throw new RuntimeException(e);
     }
 }

@@ -108,7 +108,15 @@ public final class BatchLoader {
 
     /** The batches of one epoch, prepared ahead by a daemon thread when prefetch > 0. */
     public Iterable<Batch> epoch(int epoch) {
-        return () -> prefetch > 0 ? new Prefetching(epoch) : new Inline(epoch);
+        return epoch(epoch, 0);
+    }
+
+    /** The batches of one epoch from batch number firstBatch on (to resume in the middle of an epoch). */
+    public Iterable<Batch> epoch(int epoch, int firstBatch) {
+        if (firstBatch < 0 || firstBatch > batchesPerEpoch()) {
+            throw new IllegalArgumentException("batch " + firstBatch + " is outside the epoch's " + batchesPerEpoch());
+        }
+        return () -> prefetch > 0 ? new Prefetching(epoch, firstBatch) : new Inline(epoch, firstBatch);
     }
 
     private final class Inline implements Iterator<Batch> {
@@ -116,9 +124,10 @@ public final class BatchLoader {
         private final int[] order;
         private int next;
 
-        Inline(int epoch) {
+        Inline(int epoch, int firstBatch) {
             this.epoch = epoch;
             this.order = order(epoch);
+            this.next = firstBatch;
         }
 
         @Override
@@ -139,11 +148,12 @@ public final class BatchLoader {
         private final int total = batchesPerEpoch();
         private int taken;
 
-        Prefetching(int epoch) {
+        Prefetching(int epoch, int firstBatch) {
             int[] order = order(epoch);
+            taken = firstBatch;
             Thread t = new Thread(() -> {
                 try {
-                    for (int b = 0; b < total; b++) queue.put(batch(epoch, b, order));
+                    for (int b = firstBatch; b < total; b++) queue.put(batch(epoch, b, order));
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 } catch (RuntimeException | Error e) {

@@ -1,0 +1,101 @@
+package dev.jvit.vit.cli;
+
+import dev.jvit.core.Device;
+import dev.jvit.core.backend.Backends;
+import dev.jvit.vit.model.Models;
+import dev.jvit.vit.train.TrainOptions;
+import dev.jvit.vit.train.Trainer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/** {@code jvit train}: trains a model and prints its test accuracy last. */
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = "Train a Vision Transformer (default: mnist-small on MNIST, fetched on first use).")
+final class TrainCommand implements Callable<Integer> {
+
+    @Option(names = "--config", defaultValue = "mnist-small",
+            description = "Model preset: mnist-tiny, mnist-small, cifar-demo, vit-ti16, vit-s16, vit-b16, hybrid-mnist (default: ${DEFAULT-VALUE}).")
+    String config;
+
+    @Option(names = "--dataset", defaultValue = "mnist",
+            description = "mnist, fashion-mnist, cifar10 or folder:PATH (default: ${DEFAULT-VALUE}).")
+    String dataset;
+
+    @Option(names = "--data-dir", description = "Folder with the dataset's files (default: the cache; MNIST is fetched there).")
+    Path dataDir;
+
+    @Option(names = "--epochs", defaultValue = "5", description = "Epochs (default: ${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Option(names = "--batch-size", defaultValue = "128", description = "Images per step (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--lr", defaultValue = "1e-3", description = "Peak learning rate (default: ${DEFAULT-VALUE}).")
+    double lr;
+
+    @Option(names = "--weight-decay", defaultValue = "0.05", description = "AdamW weight decay (default: ${DEFAULT-VALUE}).")
+    double weightDecay;
+
+    @Option(names = "--warmup", defaultValue = "1", description = "Warmup epochs before cosine decay (default: ${DEFAULT-VALUE}).")
+    double warmup;
+
+    @Option(names = "--label-smoothing", defaultValue = "0", description = "Label smoothing (default: ${DEFAULT-VALUE}).")
+    float labelSmoothing;
+
+    @Option(names = "--grad-clip", defaultValue = "1.0", description = "Global gradient-norm clip, 0 for none (default: ${DEFAULT-VALUE}).")
+    double gradClip;
+
+    @Option(names = "--device", defaultValue = "cpu", description = "cpu or cuda[:N] (default: ${DEFAULT-VALUE}).")
+    String device;
+
+    @Option(names = "--threads", description = "CPU threads (default: all cores).")
+    Integer threads;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Random seed (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--out", description = "Run folder for checkpoints, metrics.csv and curves.png (default: runs/CONFIG).")
+    Path out;
+
+    @Option(names = "--resume", description = "Continue from the checkpoint in the run folder.")
+    boolean resume;
+
+    @Option(names = "--train-limit", defaultValue = "0", description = "Use only the first N training images (0: all).")
+    int trainLimit;
+
+    @Option(names = "--test-limit", defaultValue = "0", description = "Use only the first N test images (0: all).")
+    int testLimit;
+
+    @Option(names = "--val-size", defaultValue = "0",
+            description = "Hold out the last N training images for validation (0: validate on the test set).")
+    int valSize;
+
+    @Option(names = "--no-augment", negatable = false, description = "No random crops or flips.")
+    boolean noAugment;
+
+    @Option(names = "--no-progress", negatable = false, description = "No progress bar (one line per epoch only).")
+    boolean noProgress;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!Models.names().contains(config)) {
+            System.err.println("jvit train: unknown --config '" + config + "' (known: " + String.join(", ", Models.names()) + ")");
+            return 2;
+        }
+        Device dev = Device.parse(device);
+        String reason = Backends.unavailableReason(dev);
+        if (reason != null) {
+            System.err.println("jvit train: device " + dev + " is unavailable: " + reason);
+            return 2;
+        }
+        TrainOptions o = new TrainOptions(config, dataset, dataDir, epochs, batchSize, lr, weightDecay, warmup,
+                labelSmoothing, gradClip, dev, threads != null ? threads : Runtime.getRuntime().availableProcessors(),
+                seed, out != null ? out : Path.of("runs", config), resume, trainLimit, testLimit, valSize, !noAugment,
+                !noProgress);
+        new Trainer(o, System.out).run();
+        return 0;
+    }
+}

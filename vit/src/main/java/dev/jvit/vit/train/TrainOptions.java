@@ -1,0 +1,46 @@
+package dev.jvit.vit.train;
+
+import dev.jvit.core.Device;
+
+import java.nio.file.Path;
+
+/**
+ * The settings of one training run, as {@code jvit train} collects them.
+ *
+ * @param model          preset name (see {@link dev.jvit.vit.model.Models#names()})
+ * @param dataset        mnist, fashion-mnist, cifar10 or folder:PATH
+ * @param dataDir        where the dataset's files are (null: the cache, fetched on first use for MNIST)
+ * @param epochs         passes over the training set
+ * @param batchSize      images per step
+ * @param lr             peak learning rate
+ * @param weightDecay    AdamW decoupled weight decay (norms, biases and tokens excluded)
+ * @param warmupEpochs   linear warmup length in epochs (may be fractional), then cosine decay to 0
+ * @param labelSmoothing cross-entropy label smoothing
+ * @param gradClip       global-norm gradient clipping (0 disables)
+ * @param device         where to compute
+ * @param threads        CPU worker threads
+ * @param seed           seed of initialisation, data order, augmentation and dropout
+ * @param outDir         run folder: checkpoints, metrics.csv, curves.png
+ * @param resume         continue from outDir's checkpoint
+ * @param trainLimit     use only the first N training images (0: all), for quick runs
+ * @param testLimit      use only the first N test images (0: all)
+ * @param valSize        images held out of the training set for validation (0: validate on the test set)
+ * @param augment        random crop (and flip for CIFAR) during training
+ * @param progress       draw a progress bar
+ */
+public record TrainOptions(String model, String dataset, Path dataDir, int epochs, int batchSize, double lr,
+                           double weightDecay, double warmupEpochs, float labelSmoothing, double gradClip,
+                           Device device, int threads, long seed, Path outDir, boolean resume, int trainLimit,
+                           int testLimit, int valSize, boolean augment, boolean progress) {
+
+    public TrainOptions {
+        if (epochs <= 0) throw new IllegalArgumentException("--epochs must be positive, got " + epochs);
+        if (batchSize <= 0) throw new IllegalArgumentException("--batch-size must be positive, got " + batchSize);
+        if (!(lr > 0)) throw new IllegalArgumentException("--lr must be positive, got " + lr);
+        if (weightDecay < 0) throw new IllegalArgumentException("--weight-decay must be >= 0, got " + weightDecay);
+        if (warmupEpochs < 0) throw new IllegalArgumentException("--warmup must be >= 0, got " + warmupEpochs);
+        if (labelSmoothing < 0 || labelSmoothing >= 1) throw new IllegalArgumentException("--label-smoothing must be in [0, 1)");
+        if (threads <= 0) throw new IllegalArgumentException("--threads must be positive, got " + threads);
+        if (valSize < 0 || trainLimit < 0 || testLimit < 0) throw new IllegalArgumentException("sizes must be >= 0");
+    }
+}

@@ -1,0 +1,229 @@
+package dev.jvit.vit.train;
+
+import dev.jvit.autograd.NoGrad;
+import dev.jvit.autograd.Tensor;
+import dev.jvit.core.Generator;
+import dev.jvit.core.Parallel;
+import dev.jvit.nn.functional.Functional;
+import dev.jvit.nn.functional.Reduction;
+import dev.jvit.nn.io.Checkpoint;
+import dev.jvit.nn.optim.AdamW;
+import dev.jvit.nn.optim.GradClip;
+import dev.jvit.nn.schedule.LrSchedule;
+import dev.jvit.vit.data.Augmentation;
+import dev.jvit.vit.data.Batch;
+import dev.jvit.vit.data.BatchLoader;
+import dev.jvit.vit.data.DataSplits;
+import dev.jvit.vit.data.ImageDataset;
+import dev.jvit.vit.model.Models;
+import dev.jvit.vit.viz.CurvePlot;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The training loop behind {@code jvit train}: AdamW with linear warmup and cosine decay, cross-entropy with
+ * optional label smoothing, a validation pass and an atomic checkpoint after every epoch, {@code metrics.csv}
+ * and {@code curves.png} in the run folder, a checkpoint on Ctrl-C, exact resumption, and the test accuracy
+ * printed last.
+ *
+ * <p>Every random choice is a function of the seed: initialisation, the order and augmentation of each batch
+ * (see {@link BatchLoader}) and the dropout masks (their generators are saved in the checkpoint), so a run
+ * repeats exactly for a given seed and thread count, and a resumed run continues as if never stopped.
+ */
+public final class Trainer {
+    static final String CHECKPOINT = "last.json";
+    private static final int EVAL_BATCH = 500;
+
+    private final TrainOptions o;
+    private final PrintStream out;
+    private volatile boolean stopRequested;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+
+    public Trainer(TrainOptions options, PrintStream out) {
+        this.o = options;
+        this.out = out;
+    }
+
+    /** What a finished (or interrupted) run reports. */
+    public record Result(double testAccuracy, double testLoss, int epochsDone, long steps, boolean interrupted) {}
+
+    public Result run() throws IOException {
+        Parallel.setThreads(o.threads());
+        int[] input = Models.inputShape(o.model()); // {channels, size}
+        DataSplits data = DataSplits.load(o.dataset(), o.dataDir(), o.valSize(), o.trainLimit(), o.testLimit(),
+                input[1], input[0], out);
+        ImageDataset train = data.train();
+        if (train.channels() != input[0] || train.height() != input[1] || train.width() != input[1]) {
+            throw new IllegalArgumentException(o.model() + " expects " + input[0] + "x" + input[1] + "x"
+                    + input[1] + " images but " + train.name() + " has " + train.channels() + "x"
+                    + train.height() + "x" + train.width() + " (pick a model that fits the dataset)");
+        }
+        Models.Built model = Models.create(o.model(), train.numClasses(), new Generator(o.seed()));
+        model.module().to(o.device());
+
+        BatchLoader.Builder trainLoader = BatchLoader.builder(train, o.batchSize()).seed(o.seed()).device(o.device());
+        if (o.augment()) {
+            trainLoader.augment(Augmentation.randomCrop(train.height() >= 32 ? 4 : 2));
+            if (train.name().startsWith("cifar")) trainLoader.augment(Augmentation.horizontalFlip());
+        }
+        BatchLoader loader = trainLoader.build();
+        BatchLoader valLoader = evalLoader(data.validation());
+        BatchLoader testLoader = evalLoader(data.test());
+
+        int stepsPerEpoch = loader.batchesPerEpoch();
+        long totalSteps = (long) stepsPerEpoch * o.epochs();
+        long warmupSteps = Math.round(o.warmupEpochs() * stepsPerEpoch);
+        LrSchedule schedule = LrSchedule.cosine(o.lr(), 0.0, Math.min(warmupSteps, totalSteps - 1), totalSteps);
+        AdamW optimizer = new AdamW(model.module(), o.lr(), o.weightDecay());
+        Map<String, Generator> generators = RandomStates.collect(model.module());
+
+        Files.createDirectories(o.outDir());
+        Path checkpoint = o.outDir().resolve(CHECKPOINT);
+        MetricsLog metrics = new MetricsLog(o.outDir().resolve("metrics.csv"));
+        long step = 0;
+        int startEpoch = 0;
+        double best = Double.NaN;
+        if (o.resume()) {
+            if (!Files.exists(checkpoint)) throw new IOException("--resume: no checkpoint at " + checkpoint);
+            Checkpoint.Progress p = Checkpoint.load(checkpoint, model.module(), optimizer);
+            generators.forEach(p::restore);
+            step = p.step();
+            startEpoch = (int) p.epoch();
+            best = p.bestMetric();
+            metrics.loadExisting(startEpoch);
+            out.printf(Locale.ROOT, "resumed from %s at epoch %d, step %d%n", checkpoint, startEpoch, step);
+        }
+
+        out.printf(Locale.ROOT, "model %s: %,d parameters; %s: %d train, %d validation, %d test images; device %s, %d threads%n",
+                o.model(), model.module().parameterCount(), o.dataset(), train.size(), data.validation().size(),
+                data.test().size(), o.device(), Parallel.threads());
+
+        Thread hook = new Thread(this::onInterrupt, "jvit-ctrl-c");
+        Runtime.getRuntime().addShutdownHook(hook);
+        int epoch = startEpoch;
+        try {
+            for (; epoch < o.epochs(); epoch++) {
+                int firstBatch = (int) (step - (long) epoch * stepsPerEpoch);
+                long t0 = System.nanoTime();
+                double lossSum = 0;
+                long correct = 0, seen = 0;
+                model.module().train();
+                try (ProgressBar bar = progressBar(epoch, stepsPerEpoch, firstBatch)) {
+                    for (Batch b : loader.epoch(epoch, firstBatch)) {
+                        schedule.apply(optimizer, step);
+                        Tensor logits = model.layer().forward(Tensor.of(b.images()));
+                        Tensor target = Tensor.of(b.targets() != null ? b.targets() : b.labels());
+                        Tensor loss = Functional.crossEntropy(logits, target, o.labelSmoothing(),
+                                Functional.IGNORE_INDEX, Reduction.MEAN);
+                        optimizer.zeroGrad();
+                        loss.backward();
+                        if (o.gradClip() > 0) GradClip.clipGradNorm(model.module(), o.gradClip());
+                        optimizer.step();
+                        step++;
+                        lossSum += loss.item() * b.size();
+                        correct += countCorrect(logits, b);
+                        seen += b.size();
+                        if (bar != null) {
+                            double secs = (System.nanoTime() - t0) / 1e9;
+                            bar.step();
+                            bar.setExtraMessage(String.format(Locale.ROOT, "loss %.4f acc %.2f%% %.0f img/s",
+                                    lossSum / seen, 100.0 * correct / seen, seen / secs));
+                        }
+                        if (stopRequested) {
+                            Checkpoint.save(checkpoint, model.module(), optimizer,
+                                    Checkpoint.Progress.of(epoch, step, best, generators));
+                            out.printf(Locale.ROOT, "%ninterrupted: checkpoint saved at epoch %d, step %d; continue with --resume%n",
+                                    epoch, step);
+                            return new Result(Double.NaN, Double.NaN, epoch, step, true);
+                        }
+                    }
+                }
+                double secs = (System.nanoTime() - t0) / 1e9;
+                Eval val = evaluate(model, valLoader);
+                if (Double.isNaN(best) || val.accuracy > best) best = val.accuracy;
+                EpochMetrics m = new EpochMetrics(epoch + 1, lossSum / Math.max(seen, 1), (double) correct / Math.max(seen, 1),
+                        val.loss, val.accuracy, optimizer.paramGroups().get(0).lr(), seen / secs, secs);
+                metrics.append(m);
+                CurvePlot.write(metrics.rows(), o.model() + " on " + o.dataset(), o.outDir().resolve("curves.png"));
+                Checkpoint.save(checkpoint, model.module(), optimizer, Checkpoint.Progress.of(epoch + 1, step, best, generators));
+                out.printf(Locale.ROOT, "epoch %d/%d: train loss %.4f acc %.2f%% | val loss %.4f acc %.2f%% | %.0f img/s, %.1f s%n",
+                        epoch + 1, o.epochs(), m.trainLoss(), 100 * m.trainAccuracy(), m.valLoss(), 100 * m.valAccuracy(),
+                        m.imagesPerSec(), secs);
+            }
+        } finally {
+            stopped.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the JVM is already exiting (Ctrl-C): the hook is running and waits for us
+            }
+        }
+        Eval test = evaluate(model, testLoader);
+        out.printf(Locale.ROOT, "test accuracy: %.2f%% (%d/%d), test loss %.4f%n", 100 * test.accuracy,
+                test.correct, test.count, test.loss);
+        return new Result(test.accuracy, test.loss, epoch, step, false);
+    }
+
+    /** Ctrl-C: ask the loop to save at the end of the current step, and give it time to do so. */
+    private void onInterrupt() {
+        stopRequested = true;
+        try {
+            stopped.await(120, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private BatchLoader evalLoader(ImageDataset d) {
+        return BatchLoader.builder(d, Math.min(EVAL_BATCH, d.size())).shuffle(false).device(o.device()).build();
+    }
+
+    private ProgressBar progressBar(int epoch, int steps, int first) {
+        if (!o.progress()) return null;
+        ProgressBar bar = new ProgressBarBuilder().setTaskName(String.format(Locale.ROOT, "epoch %d/%d", epoch + 1, o.epochs()))
+                .setInitialMax(steps).setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500)
+                .continuousUpdate().setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err))
+                .build();
+        bar.stepTo(first);
+        return bar;
+    }
+
+    private record Eval(double loss, double accuracy, long correct, long count) {}
+
+    /** Mean loss and accuracy over a whole split, in eval mode without recording a graph. */
+    static Eval evaluate(Models.Built model, BatchLoader loader) {
+        model.module().eval();
+        double lossSum = 0;
+        long correct = 0, count = 0;
+        try (NoGrad ignored = NoGrad.enter()) {
+            for (Batch b : loader.epoch(0)) {
+                Tensor logits = model.layer().forward(Tensor.of(b.images()));
+                Tensor loss = Functional.crossEntropy(logits, Tensor.of(b.labels()), 0f, Functional.IGNORE_INDEX,
+                        Reduction.SUM);
+                lossSum += loss.item();
+                correct += countCorrect(logits, b);
+                count += b.size();
+            }
+        }
+        model.module().train();
+        return new Eval(lossSum / count, (double) correct / count, correct, count);
+    }
+
+    private static long countCorrect(Tensor logits, Batch b) {
+        int[] predicted = logits.value().argmax(1).toIntArray();
+        int[] labels = b.labels().toIntArray();
+        long c = 0;
+        for (int i = 0; i < labels.length; i++) if (predicted[i] == labels[i]) c++;
+        return c;
+    }
+}
