@@ -11,6 +11,7 @@ import dev.jvit.autograd.ops.Exp;
 import dev.jvit.autograd.ops.Expand;
 import dev.jvit.autograd.ops.Gather;
 import dev.jvit.autograd.ops.Gelu;
+import dev.jvit.autograd.ops.Im2Col;
 import dev.jvit.autograd.ops.IndexSelect;
 import dev.jvit.autograd.ops.LayerNorm;
 import dev.jvit.autograd.ops.Log;
@@ -51,6 +52,7 @@ import dev.jvit.core.Generator;
 import dev.jvit.core.NDArray;
 import dev.jvit.core.Shape;
 import dev.jvit.core.backend.BinaryOp;
+import dev.jvit.core.backend.Conv2dGeometry;
 import dev.jvit.core.backend.GeluApproximation;
 
 import java.util.Arrays;
@@ -492,6 +494,9 @@ public final class Tensor {
         if (!training || p == 0f) return this;
         return Function.apply(new Dropout(p, g), this);
     }
+
+    /** Convolution windows of a (B, C, H, W) image batch as (B, Ho*Wo, C*kh*kw) rows (see Backend.im2col). */
+    public Tensor im2col(Conv2dGeometry geometry) { return Function.apply(new Im2Col(geometry), this); }
 
     // ---- not differentiable ------------------------------------------------------------------------
 
