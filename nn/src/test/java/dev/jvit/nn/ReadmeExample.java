@@ -24,8 +24,8 @@ public class ReadmeExample {
         Path dir = args.length > 0 ? Path.of(args[0]) : Files.createTempDirectory("jvit-example");
         Generator init = new Generator(0), data = new Generator(1);
 
-        // 384 points; class k lies near the circle of radius k + 1
-        int n = 384;
+        // 192 points; class k lies near the circle of radius k + 1
+        int n = 192;
         float[] points = new float[2 * n];
         int[] labels = new int[n];
         for (int i = 0; i < n; i++) {
@@ -39,7 +39,7 @@ public class ReadmeExample {
 
         Sequential model = Sequential.of(new Linear(2, 64, init), new Relu(), new Linear(64, 3, init));
         AdamW optimizer = new AdamW(model, 1e-2, 1e-4); // weight decay on weights only, not on biases
-        int steps = 200;
+        int steps = 150;
         LrSchedule schedule = LrSchedule.cosine(1e-2, 1e-4, 20, steps); // 20 warmup steps, then cosine
 
         for (int step = 0; step < steps; step++) {
@@ -49,7 +49,7 @@ public class ReadmeExample {
             loss.backward();
             GradClip.clipGradNorm(model, 1.0);
             optimizer.step();
-            if (step % 100 == 0 || step == steps - 1) System.out.printf("step %3d  loss %.4f%n", step, loss.item());
+            if (step % 50 == 0 || step == steps - 1) System.out.printf("step %3d  loss %.4f%n", step, loss.item());
         }
 
         // model weights, AdamW state and progress, written atomically beside each other

@@ -524,7 +524,7 @@ public final class SimdKernels implements CpuKernels {
             acc1 = acc1.add(load(x, off + i + L));
         }
         for (int ub = S.loopBound(n); i < ub; i += L) acc0 = acc0.add(load(x, off + i));
-        float s = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        float s = sumLanes(acc0.add(acc1));
         for (; i < n; i++) s += x[off + i];
         return s;
     }
@@ -581,7 +581,7 @@ public final class SimdKernels implements CpuKernels {
             acc1 = load(a, ao + i + L).fma(load(b, bo + i + L), acc1);
         }
         for (int ub = S.loopBound(n); i < ub; i += L) acc0 = load(a, ao + i).fma(load(b, bo + i), acc0);
-        float s = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        float s = sumLanes(acc0.add(acc1));
         for (; i < n; i++) s += a[ao + i] * b[bo + i];
         return s;
     }
@@ -730,7 +730,7 @@ public final class SimdKernels implements CpuKernels {
             a1 = a1.add(load(x, xOff + i + L).sub(sh));
         }
         for (; i < ub; i += L) a0 = a0.add(load(x, xOff + i).sub(sh));
-        float s = a0.add(a1).reduceLanes(VectorOperators.ADD);
+        float s = sumLanes(a0.add(a1));
         for (; i < n; i++) s += x[xOff + i] - shift;
         float mu = shift + s / n;
 
@@ -748,7 +748,7 @@ public final class SimdKernels implements CpuKernels {
             FloatVector d = load(x, xOff + i).sub(m);
             a0 = d.fma(d, a0);
         }
-        float ss = a0.add(a1).reduceLanes(VectorOperators.ADD);
+        float ss = sumLanes(a0.add(a1));
         for (; i < n; i++) {
             float d = x[xOff + i] - mu;
             ss += d * d;
@@ -807,8 +807,8 @@ public final class SimdKernels implements CpuKernels {
                 gxAcc = g.fma(xhat, gxAcc);
             }
         }
-        float gSum = gAcc.reduceLanes(VectorOperators.ADD);
-        float gxSum = gxAcc.reduceLanes(VectorOperators.ADD);
+        float gSum = sumLanes(gAcc);
+        float gxSum = sumLanes(gxAcc);
         for (; i < n; i++) {
             float xhat = (x[xOff + i] - mean) * rstd;
             float g = w == null ? dy[dyOff + i] : dy[dyOff + i] * w[i];
@@ -921,5 +921,16 @@ public final class SimdKernels implements CpuKernels {
             UPDATE_TAIL.sgdUpdate(p, pOff + i, g, gOff + i, buf, bufOff + i, n - i, lr, momentum, oneMinusDampening,
                     nesterov, weightDecay, firstStep);
         }
+    }
+
+    /**
+     * The sum of a vector's lanes in a fixed order. reduceLanes(ADD) may add lanes in any order, and its
+     * compiled and interpreted forms do differ in the last bit, which made the same training run give
+     * different weights before and after the JIT warmed up.
+     */
+    private static float sumLanes(FloatVector v) {
+        float s = 0f;
+        for (int i = 0; i < v.length(); i++) s += v.lane(i);
+        return s;
     }
 }

@@ -25,8 +25,9 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>exp is Cephes' expf in vector form rather than {@code lanewise(VectorOperators.EXP)}: the JDK operator
  * is a call into the SVML stubs, which exist only for some CPUs and JDK builds and fall back to a scalar
- * loop per lane elsewhere. On the x86-64 build machine (Zen 4, AVX2, Temurin 25) the SVML call measured
- * 0.45 ns/element against 0.54 for this polynomial (SimdBench, in the tests): a 20% gain on one platform
+ * loop per lane elsewhere. On the x86-64 build machine (Zen 4 running AVX2 code, Temurin 25) the SVML call
+ * measured 0.41-0.52 ns/element against 0.53-0.68 for this polynomial (SimdBench, in the tests): a 25% gain
+ * on one platform
  * was not worth a 10x loss on others.
  */
 final class SimdMath {

@@ -17,10 +17,12 @@ import java.util.Random;
  * with the test classpath, e.g.
  * <pre>
  *   java --add-modules jdk.incubator.vector -cp core/target/classes:core/target/test-classes \
- *        dev.jvit.core.cpu.SimdBench [-Djvit.simd.bits=256]
+ *        [-Djvit.simd.bits=256] dev.jvit.core.cpu.SimdBench [kernel-name-filter]
  * </pre>
- * It prints ns per element (best of several timed passes after warm-up) and the scalar/SIMD ratio. Figures
- * are for comparing kernels in one run on one machine, never thresholds.
+ * It prints ns per element (best of several timed passes after warm-up) and the scalar/SIMD ratio. With a
+ * filter (e.g. {@code softmax}) only the matching kernels run: one kernel per JVM keeps one kernel's
+ * profile from deoptimising another's code, so the figures are steadier. Figures are for comparing kernels
+ * in one run on one machine, never thresholds.
  */
 public final class SimdBench {
 
@@ -33,7 +35,10 @@ public final class SimdBench {
 
     private SimdBench() {}
 
+    private static String filter = "";
+
     public static void main(String[] args) {
+        filter = args.length > 0 ? args[0] : "";
         System.out.printf(Locale.ROOT, "species %d-bit (preferred %d-bit), %s%n", SimdKernels.vectorBits(),
                 FloatVector.SPECIES_PREFERRED.vectorBitSize(), System.getProperty("java.vm.version"));
         System.out.printf(Locale.ROOT, "%-22s %6s %12s %12s %8s%n", "kernel", "n", "scalar ns/el", "simd ns/el", "ratio");
@@ -58,6 +63,7 @@ public final class SimdBench {
         }
         // the JDK's EXP operator: an SVML stub where the JDK has one for this CPU, else a per-lane fallback
         for (int n : new int[] {64, 4096}) {
+            if (!"exp: jdk vs poly".contains(filter)) break;
             float[] x = gaussian(TOTAL, 3, 1);
             float[] out = new float[TOTAL];
             double poly = time(n, x, out, SimdBench::polyExp);
@@ -72,6 +78,7 @@ public final class SimdBench {
     }
 
     private static void compare(String name, int n, Call call, CpuKernels scalar, CpuKernels simd) {
+        if (!name.contains(filter)) return;
         float[] x = gaussian(TOTAL, 2, 1);
         float[] out = new float[TOTAL];
         double s = time(n, x, out, (xx, o, oo, m) -> call.run(scalar, xx, o, oo, m));

@@ -47,6 +47,7 @@ public final class Trainer {
     private final TrainOptions o;
     private final PrintStream out;
     private volatile boolean stopRequested;
+    private long stopAtStep = Long.MAX_VALUE;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
     public Trainer(TrainOptions options, PrintStream out) {
@@ -139,7 +140,7 @@ public final class Trainer {
                             bar.setExtraMessage(String.format(Locale.ROOT, "loss %.4f acc %.2f%% %.0f img/s",
                                     lossSum / seen, 100.0 * correct / seen, seen / secs));
                         }
-                        if (stopRequested) {
+                        if (stopRequested || step == stopAtStep) {
                             Checkpoint.save(checkpoint, model.module(), optimizer,
                                     Checkpoint.Progress.of(epoch, step, best, generators));
                             out.printf(Locale.ROOT, "%ninterrupted: checkpoint saved at epoch %d, step %d; continue with --resume%n",
@@ -172,6 +173,12 @@ public final class Trainer {
         out.printf(Locale.ROOT, "test accuracy: %.2f%% (%d/%d), test loss %.4f%n", 100 * test.accuracy,
                 test.correct, test.count, test.loss);
         return new Result(test.accuracy, test.loss, epoch, step, false);
+    }
+
+    /** Behave as if Ctrl-C arrived during this step (tests of the interrupt-and-resume path). */
+    Trainer stopAtStep(long step) {
+        this.stopAtStep = step;
+        return this;
     }
 
     /** Ctrl-C: ask the loop to save at the end of the current step, and give it time to do so. */
