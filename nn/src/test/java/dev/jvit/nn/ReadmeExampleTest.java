@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * Keeps the "Use jvit as a dependency" example honest: the code in docs/USING.md must be exactly the text
+ * Keeps the "Use jvit as a dependency" example honest: the code in README.md's "Use jvit as a dependency" must be exactly the text
  * between the markers of ReadmeExample.java (which this build compiles), and running it must train a
  * model that classifies well and reloads from its checkpoint with the same accuracy.
  */
@@ -41,7 +41,7 @@ class ReadmeExampleTest {
 
     @Test
     void docsShowExactlyTheCompiledExample() throws IOException {
-        Path doc = moduleDir().resolve("../docs/USING.md").normalize();
+        Path doc = moduleDir().resolve("../README.md").normalize();
         assertTrue(Files.isRegularFile(doc), "cannot find " + doc);
         String text = Files.readString(doc).replace("\r\n", "\n");
         Matcher m = Pattern.compile("```java\n(.*?)```", Pattern.DOTALL).matcher(text);
