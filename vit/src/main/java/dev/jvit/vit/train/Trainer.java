@@ -15,6 +15,7 @@ import dev.jvit.vit.data.Batch;
 import dev.jvit.vit.data.BatchLoader;
 import dev.jvit.vit.data.DataSplits;
 import dev.jvit.vit.data.ImageDataset;
+import dev.jvit.vit.data.Normalization;
 import dev.jvit.vit.model.Models;
 import dev.jvit.vit.viz.CurvePlot;
 import me.tongfei.progressbar.ProgressBar;
@@ -89,6 +90,9 @@ public final class Trainer {
         Map<String, Generator> generators = RandomStates.collect(model.module());
 
         Files.createDirectories(o.outDir());
+        Normalization norm = Normalization.forDataset(train);
+        new RunInfo(o.model(), o.dataset(), train.classNames(), train.channels(), train.height(), norm.mean(),
+                norm.std(), o.seed()).write(o.outDir());
         Path checkpoint = o.outDir().resolve(CHECKPOINT);
         MetricsLog metrics = new MetricsLog(o.outDir().resolve("metrics.csv"));
         long step = 0;

@@ -73,6 +73,10 @@ class TrainerTest {
         assertEquals(3, Files.readAllLines(out.resolve("metrics.csv")).size() - 1, "one csv row per epoch");
         assertTrue(Files.size(out.resolve("curves.png")) > 1000);
         assertTrue(Files.exists(out.resolve("last.json")));
+        RunInfo info = RunInfo.read(out);
+        assertEquals("hybrid-mnist", info.model());
+        assertEquals(10, info.numClasses());
+        assertEquals(28, info.imageSize());
     }
 
     @Test
