@@ -94,7 +94,6 @@ public final class PackedGemm implements Gemm {
         }
         int threads = (int) Math.max(1, Math.min(Parallel.threads(), 2L * m * n * k / MIN_FLOPS_PER_THREAD));
         Buffers own = BUFFERS.get();
-        if (EXP && !(m <= mcBlock && threads > 1)) { expWholeK(m, n, k, a, aOff, aRowStride, aColStride, b, bOff, bRowStride, bColStride, c, cOff, ldc, accumulate, threads, own); return; }
         for (int jc = 0; jc < n; jc += ncBlock) {
             int nc = Math.min(ncBlock, n - jc);
             for (int pc = 0; pc < k; pc += kcBlock) {
@@ -164,58 +163,6 @@ public final class PackedGemm implements Gemm {
     private static void macroKernel(int mc, int nc, int kc, float[] ap, float[] bp, float[] c, int cBase, int ldc,
                                     boolean add, float[] tile) {
         for (int jr = 0, bi = 0; jr < nc; jr += NR, bi += kc * NR) {
-            int cols = Math.min(NR, nc - jr);
-            for (int ir = 0, ai = 0; ir < mc; ir += MR, ai += kc * MR) {
-                int rows = Math.min(MR, mc - ir), ci = cBase + ir * ldc + jr;
-                if (rows == MR && cols == NR) {
-                    GemmMicroKernel.tile(kc, ap, ai, bp, bi, c, ci, ldc, add);
-                } else {
-                    GemmMicroKernel.tile(kc, ap, ai, bp, bi, tile, 0, NR, false);
-                    for (int r = 0; r < rows; r++) {
-                        int o = ci + r * ldc, t = r * NR;
-                        if (add) {
-                            for (int j = 0; j < cols; j++) c[o + j] += tile[t + j];
-                        } else {
-                            System.arraycopy(tile, t, c, o, cols);
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    static boolean EXP = Boolean.getBoolean("exp.wholeK");
-    private void expWholeK(int m, int n, int k, float[] a, int aOff, int ars, int acs, float[] b, int bOff, int brs, int bcs,
-                           float[] c, int cOff, int ldc, boolean accumulate, int threads, Buffers own) {
-        for (int jc = 0; jc < n; jc += ncBlock) {
-            int nc = Math.min(ncBlock, n - jc);
-            int nPanels = (nc + NR - 1) / NR, mPanels = (m + MR - 1) / MR;
-            float[] bp = own.b = grow(own.b, k * nPanels * NR);
-            for (int pc = 0; pc < k; pc += kcBlock) {
-                int kc = Math.min(kcBlock, k - pc);
-                GemmPacking.packB(kc, nc, b, bOff + pc * brs + jc * bcs, brs, bcs, bp, pc * nPanels * NR, 0, nPanels);
-            }
-            int cBase = cOff + jc;
-            Parallel.RangeBody rows = (r0, r1) -> {
-                Buffers mine = BUFFERS.get();
-                int iEnd = Math.min(m, r1 * MR);
-                for (int ic = r0 * MR; ic < iEnd; ic += mcBlock) {
-                    int mc = Math.min(mcBlock, iEnd - ic);
-                    for (int pc = 0; pc < k; pc += kcBlock) {
-                        int kc = Math.min(kcBlock, k - pc);
-                        float[] ap = mine.a = grow(mine.a, roundUp(mc, MR) * kc);
-                        GemmPacking.packA(mc, kc, a, aOff + pc * acs + ic * ars, ars, acs, ap);
-                        macroKernelB(mc, nc, kc, ap, bp, pc * nPanels * NR, c, cBase + ic * ldc, ldc, accumulate || pc > 0, mine.tile);
-                    }
-                }
-            };
-            if (threads > 1) Parallel.forRange(mPanels, Math.max(1, mPanels / threads), rows);
-            else rows.run(0, mPanels);
-        }
-    }
-    private static void macroKernelB(int mc, int nc, int kc, float[] ap, float[] bp, int b0, float[] c, int cBase, int ldc,
-                                    boolean add, float[] tile) {
-        for (int jr = 0, bi = b0; jr < nc; jr += NR, bi += kc * NR) {
             int cols = Math.min(NR, nc - jr);
             for (int ir = 0, ai = 0; ir < mc; ir += MR, ai += kc * MR) {
                 int rows = Math.min(MR, mc - ir), ci = cBase + ir * ldc + jr;
