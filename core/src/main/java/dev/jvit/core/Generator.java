@@ -47,6 +47,30 @@ public final class Generator {
         return (float) (Math.sqrt(-2.0 * Math.log(u1)) * Math.cos(2.0 * Math.PI * u2));
     }
 
+    // ---- counter-based draws: element i of a fill is a pure function of (key, i) -------------------------
+    // A fill takes one key from the stream (nextLong) and derives every element from it, so any thread can
+    // compute any element: large fills run in parallel and still give one result per seed.
+
+    /** SplitMix64's finaliser applied to the index-th step after key. */
+    public static long mix(long key, long index) {
+        long z = key + (index + 1) * GOLDEN_GAMMA;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
+    /** Uniform in [0, 1) for element index of the fill keyed by key. */
+    public static float uniformAt(long key, long index) {
+        return (mix(key, index) >>> 40) * 0x1.0p-24f;
+    }
+
+    /** Standard normal for element index of the fill keyed by key (Box-Muller on two counter draws). */
+    public static float gaussianAt(long key, long index) {
+        double u1 = ((mix(key, 2 * index) >>> 11) + 1) * 0x1.0p-53;
+        double u2 = (mix(key, 2 * index + 1) >>> 11) * 0x1.0p-53;
+        return (float) (Math.sqrt(-2.0 * Math.log(u1)) * Math.cos(2.0 * Math.PI * u2));
+    }
+
     /** A generator for an independent sub-stream, e.g. one per worker thread. */
     public Generator split() {
         return new Generator(nextLong());

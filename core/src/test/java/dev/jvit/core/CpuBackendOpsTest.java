@@ -531,12 +531,20 @@ class CpuBackendOpsTest {
         NDArray t = NDArray.zeros(4, 3).transpose(0, 1);
         t.backend().uniform(t, 0f, 1f, new Generator(42));
         assertArrayEquals(a.toFloatArray(), t.toFloatArray(), 0f);
-        Generator g = new Generator(7);
+        // element i is a pure function of the fill's key (one nextLong of the generator) and i
+        long key = new Generator(7).nextLong();
         float[] expected = new float[5];
-        for (int i = 0; i < 5; i++) expected[i] = 2f + 3f * g.nextGaussian();
+        for (int i = 0; i < 5; i++) expected[i] = 2f + 3f * Generator.gaussianAt(key, i);
         NDArray n = NDArray.empty(DType.FLOAT32, 5);
         n.backend().normal(n, 2f, 3f, new Generator(7));
         assertArrayEquals(expected, n.toFloatArray(), 0f);
+        // large fills run on several threads and give the same values as one thread
+        int before = dev.jvit.core.Parallel.threads();
+        NDArray big2 = NDArray.rand(new Generator(5), 100_000);
+        dev.jvit.core.Parallel.setThreads(1);
+        NDArray big1 = NDArray.rand(new Generator(5), 100_000);
+        dev.jvit.core.Parallel.setThreads(before);
+        assertArrayEquals(big1.toFloatArray(), big2.toFloatArray(), 0f);
         NDArray many = NDArray.randn(new Generator(1), 20_000);
         assertEquals(0.0, many.mean().item(), 0.03);
         assertEquals(1.0, many.var(1, false).item(), 0.05);

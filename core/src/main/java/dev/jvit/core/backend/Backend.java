@@ -112,10 +112,14 @@ public interface Backend {
 
     // ---- random -----------------------------------------------------------------------------------
 
-    /** Fills dst with uniform values in [low, high), drawing in row-major order from g. */
+    /**
+     * Fills dst with uniform values in [low, high). Takes one key from g (g.nextLong()) and gives the element
+     * at row-major index i the value {@code low + (high-low) * Generator.uniformAt(key, i)}: the same for a
+     * given seed on any number of threads. Other backends may use their own counter-based stream.
+     */
     void uniform(NDArray dst, float low, float high, Generator g);
 
-    /** Fills dst with normal values, drawing in row-major order from g. */
+    /** Fills dst with normal values: as {@link #uniform}, with {@code Generator.gaussianAt(key, i)}. */
     void normal(NDArray dst, float mean, float std, Generator g);
 
     // ---- fused ops (last dimension) ---------------------------------------------------------------

@@ -432,29 +432,34 @@ public final class CpuBackend implements Backend {
     @Override
     public void uniform(NDArray dst, float low, float high, Generator g) {
         float range = high - low;
-        fillInOrder(dst, () -> low + range * g.nextFloat());
+        long key = g.nextLong();
+        fillCounterBased(dst, i -> low + range * Generator.uniformAt(key, i));
     }
 
     @Override
     public void normal(NDArray dst, float mean, float std, Generator g) {
-        fillInOrder(dst, () -> mean + std * g.nextGaussian());
+        long key = g.nextLong();
+        fillCounterBased(dst, i -> mean + std * Generator.gaussianAt(key, i));
     }
 
     @FunctionalInterface
-    private interface FloatSource {
-        float next();
+    private interface IndexedSource {
+        float at(long rowMajorIndex);
     }
 
-    /** Draws one value per element in dst's row-major order, on this thread, so a seed gives one result. */
-    private void fillInOrder(NDArray dst, FloatSource source) {
+    /**
+     * Element i (in dst's row-major order) gets source.at(i), a pure function of i and the fill's key, so
+     * the work splits across threads and a seed still gives one result, whatever the thread count.
+     */
+    private void fillCounterBased(NDArray dst, IndexedSource source) {
         requireDType(dst, DType.FLOAT32, "random fill");
-        StridedLoops.Plan p = new StridedLoops.Plan(dst.shape(), new int[][] {dst.strides()},
-                new int[] {dst.offset()}, false);
-        float[] d = floats(dst);
-        int s = p.innerStride(0);
-        StridedLoops.walk(p, (off, n) -> {
-            for (int i = 0; i < n; i++) d[off[0] + i * s] = source.next();
+        NDArray target = dst.isContiguous() ? dst : empty(DType.FLOAT32, dst.shape());
+        float[] d = floats(target);
+        int base = target.offset();
+        Parallel.forRange((int) target.numel(), 1 << 14, (from, to) -> {
+            for (int i = from; i < to; i++) d[base + i] = source.at(i);
         });
+        if (target != dst) copyInto(target, dst);
     }
 
     // ---- fused ops --------------------------------------------------------------------------------
