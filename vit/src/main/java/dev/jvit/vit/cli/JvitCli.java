@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "jvit", mixinStandardHelpOptions = true, version = "jvit 0.1.0",
         description = "A tensor and autograd engine in Java, with Vision Transformers on top.",
-        subcommands = {InfoCommand.class, DataCommand.class, TrainCommand.class})
+        subcommands = {InfoCommand.class, DataCommand.class, TrainCommand.class, EvalCommand.class,
+                PredictCommand.class, InferCommand.class, AttentionCommand.class, PosEmbedCommand.class})
 public final class JvitCli {
 
     public static void main(String[] args) {

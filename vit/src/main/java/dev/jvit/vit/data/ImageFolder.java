@@ -57,7 +57,7 @@ public final class ImageFolder {
     }
 
     /** Resizes with bilinear filtering and returns (C, H, W) bytes. */
-    static byte[] toBytes(BufferedImage img, int channels, int height, int width) {
+    public static byte[] toBytes(BufferedImage img, int channels, int height, int width) {
         BufferedImage scaled = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = scaled.createGraphics();
         g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
