@@ -76,6 +76,12 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--no-augment", negatable = false, description = "No random crops or flips.")
     boolean noAugment;
 
+    @Option(names = "--mixup", defaultValue = "0", description = "Mixup alpha, 0 for none (default: ${DEFAULT-VALUE}).")
+    float mixup;
+
+    @Option(names = "--cutmix", defaultValue = "0", description = "Cutmix alpha, 0 for none (default: ${DEFAULT-VALUE}).")
+    float cutmix;
+
     @Option(names = "--no-progress", negatable = false, description = "No progress bar (one line per epoch only).")
     boolean noProgress;
 
@@ -94,7 +100,7 @@ final class TrainCommand implements Callable<Integer> {
         TrainOptions o = new TrainOptions(config, dataset, dataDir, epochs, batchSize, lr, weightDecay, warmup,
                 labelSmoothing, gradClip, dev, threads != null ? threads : Runtime.getRuntime().availableProcessors(),
                 seed, out != null ? out : Path.of("runs", config), resume, trainLimit, testLimit, valSize, !noAugment,
-                !noProgress);
+                mixup, cutmix, !noProgress);
         new Trainer(o, System.out).run();
         return 0;
     }

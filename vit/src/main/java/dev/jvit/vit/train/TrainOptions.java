@@ -26,12 +26,15 @@ import java.nio.file.Path;
  * @param testLimit      use only the first N test images (0: all)
  * @param valSize        images held out of the training set for validation (0: validate on the test set)
  * @param augment        random crop (and flip for CIFAR) during training
+ * @param mixup          mixup's Beta alpha (0: off)
+ * @param cutmix         cutmix's Beta alpha (0: off); with both on, each batch picks one at random
  * @param progress       draw a progress bar
  */
 public record TrainOptions(String model, String dataset, Path dataDir, int epochs, int batchSize, double lr,
                            double weightDecay, double warmupEpochs, float labelSmoothing, double gradClip,
                            Device device, int threads, long seed, Path outDir, boolean resume, int trainLimit,
-                           int testLimit, int valSize, boolean augment, boolean progress) {
+                           int testLimit, int valSize, boolean augment, float mixup, float cutmix,
+                           boolean progress) {
 
     public TrainOptions {
         if (epochs <= 0) throw new IllegalArgumentException("--epochs must be positive, got " + epochs);
@@ -41,6 +44,7 @@ public record TrainOptions(String model, String dataset, Path dataDir, int epoch
         if (warmupEpochs < 0) throw new IllegalArgumentException("--warmup must be >= 0, got " + warmupEpochs);
         if (labelSmoothing < 0 || labelSmoothing >= 1) throw new IllegalArgumentException("--label-smoothing must be in [0, 1)");
         if (threads <= 0) throw new IllegalArgumentException("--threads must be positive, got " + threads);
+        if (mixup < 0 || cutmix < 0) throw new IllegalArgumentException("--mixup and --cutmix must be >= 0");
         if (valSize < 0 || trainLimit < 0 || testLimit < 0) throw new IllegalArgumentException("sizes must be >= 0");
     }
 }

@@ -15,6 +15,7 @@ import dev.jvit.vit.data.Batch;
 import dev.jvit.vit.data.BatchLoader;
 import dev.jvit.vit.data.DataSplits;
 import dev.jvit.vit.data.ImageDataset;
+import dev.jvit.vit.data.Mixing;
 import dev.jvit.vit.data.Normalization;
 import dev.jvit.vit.model.Models;
 import dev.jvit.vit.viz.CurvePlot;
@@ -78,6 +79,7 @@ public final class Trainer {
             trainLoader.augment(Augmentation.randomCrop(train.height() >= 32 ? 4 : 2));
             if (train.name().startsWith("cifar")) trainLoader.augment(Augmentation.horizontalFlip());
         }
+        if (o.mixup() > 0 || o.cutmix() > 0) trainLoader.mixing(new Mixing(o.mixup(), o.cutmix(), 0.5f));
         BatchLoader loader = trainLoader.build();
         BatchLoader valLoader = evalLoader(data.validation());
         BatchLoader testLoader = evalLoader(data.test());

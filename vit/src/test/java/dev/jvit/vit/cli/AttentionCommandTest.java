@@ -14,6 +14,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+/** jvit attention: the figure's layout, attention and rollout rows that sum to 1, models it refuses. */
 class AttentionCommandTest {
     private static final TinyRun RUN = TinyRun.get();
 

@@ -16,6 +16,7 @@ import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+/** jvit eval on a run folder written by the training loop: totals, the matrix layout, agreement with jvit train. */
 class EvalCommandTest {
     private static final TinyRun RUN = TinyRun.get();
 

@@ -15,6 +15,7 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+/** jvit pos-embed: fixed tables from a config, tables from a run or a state dict, and what it asks for when missing. */
 class PosEmbedCommandTest {
 
     private static void assertFigure(Path png) throws IOException {

@@ -14,6 +14,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+/** jvit predict: top-k output, probabilities, and image files read exactly as the training loader reads pixels. */
 class PredictCommandTest {
     private static final TinyRun RUN = TinyRun.get();
 

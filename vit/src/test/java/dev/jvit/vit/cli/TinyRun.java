@@ -53,7 +53,7 @@ final class TinyRun {
         run = root.resolve("run");
         PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
         result = new Trainer(new TrainOptions("mnist-tiny", "fashion-mnist", data, 1, 32, 1e-2, 0.01, 0.5, 0f, 1.0,
-                Device.CPU, 2, 7, run, false, 0, 0, 0, false, false), quiet).run();
+                Device.CPU, 2, 7, run, false, 0, 0, 0, false, 0f, 0f, false), quiet).run();
 
         hybridRun = Files.createDirectories(root.resolve("hybrid"));
         Checkpoint.save(hybridRun.resolve("last.json"), new HybridMnist(new Generator(1)), null,

@@ -15,6 +15,7 @@ import java.util.Arrays;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+/** The .npy reader and writer: round trips, NumPy's own files, and a clear error for everything else. */
 class NpyTest {
 
     /** A .npy file written by hand: any version, dtype code, order and shape. */

@@ -29,7 +29,7 @@ class MnistIntegrationTest {
             Assumptions.abort("MNIST is not in " + dir + " (run ./jvit data fetch mnist to include this test)");
         }
         TrainOptions o = new TrainOptions("hybrid-mnist", "mnist", dir, 2, 128, 1e-3, 0.0, 0.1, 0f, 1.0, Device.CPU,
-                Runtime.getRuntime().availableProcessors(), 42, out, false, 0, 1000, 0, false, false);
+                Runtime.getRuntime().availableProcessors(), 42, out, false, 0, 1000, 0, false, 0f, 0f, false);
         Trainer.Result r = new Trainer(o, new PrintStream(System.out)).run();
         assertTrue(r.testAccuracy() >= 0.95, "test accuracy " + r.testAccuracy() + " below 95%");
     }

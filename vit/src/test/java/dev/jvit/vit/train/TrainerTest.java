@@ -61,7 +61,7 @@ class TrainerTest {
 
     private static TrainOptions options(String model, Path out, int epochs, boolean resume) {
         return new TrainOptions(model, "fashion-mnist", data, epochs, 32, 1e-2, 0.01, 0.5, 0f, 1.0,
-                Device.CPU, 2, 7, out, resume, 0, 0, 100, true, false);
+                Device.CPU, 2, 7, out, resume, 0, 0, 100, true, 0f, 0f, false);
     }
 
     private static final PrintStream QUIET = new PrintStream(java.io.OutputStream.nullOutputStream());

@@ -7,6 +7,7 @@ import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+/** Attention rollout on small hand-made attentions (the PyTorch comparison is in cli/InferCommandTest). */
 class AttentionRolloutTest {
 
     /** Random attention (heads, t, t) with rows that sum to 1. */

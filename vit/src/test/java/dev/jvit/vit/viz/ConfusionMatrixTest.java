@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+/** Confusion matrix counts, accuracies and its text table. */
 class ConfusionMatrixTest {
 
     @Test

@@ -13,6 +13,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+/** The colormap, upsampling, patch similarity and the sizes of the figures. */
 class FiguresTest {
 
     @Test
