@@ -33,6 +33,21 @@ class ErrorMessageTest {
         }
     }
 
+    /** Storage that claims to live on a GPU: enough to reach the device checks, which run before any kernel. */
+    private record ElsewhereStorage(long length) implements Storage {
+        public DType dtype() { return DType.FLOAT32; }
+        public Device device() { return Device.cuda(0); }
+    }
+
+    @Test
+    void deviceMismatchNamesBothDevices() {
+        NDArray cpu = NDArray.zeros(2, 3);
+        NDArray gpu = NDArray.wrap(new ElsewhereStorage(6), 2, 3);
+        assertMessage(IllegalArgumentException.class, () -> cpu.add(gpu), "different devices", "cpu", "cuda:0");
+        assertMessage(IllegalArgumentException.class, () -> cpu.matmul(gpu.mT()), "different devices", "to(Device)");
+        assertMessage(IllegalArgumentException.class, () -> NDArray.concat(0, cpu, gpu), "different devices");
+    }
+
     @Test
     void shapeMismatchNamesBothShapes() {
         NDArray a = NDArray.zeros(2, 3), b = NDArray.zeros(4);
