@@ -3,6 +3,7 @@ package dev.jvit.vit.cli;
 import dev.jvit.core.Device;
 import dev.jvit.core.backend.Backends;
 import dev.jvit.vit.model.Models;
+import dev.jvit.vit.train.Recipe;
 import dev.jvit.vit.train.TrainOptions;
 import dev.jvit.vit.train.Trainer;
 import picocli.CommandLine.Command;
@@ -27,20 +28,20 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--data-dir", description = "Folder with the dataset's files (default: the cache; MNIST is fetched there).")
     Path dataDir;
 
-    @Option(names = "--epochs", defaultValue = "5", description = "Epochs (default: ${DEFAULT-VALUE}).")
-    int epochs;
+    @Option(names = "--epochs", description = "Epochs (default: the preset's recipe, e.g. 4 for mnist-small).")
+    Integer epochs;
 
     @Option(names = "--batch-size", defaultValue = "128", description = "Images per step (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
-    @Option(names = "--lr", defaultValue = "1e-3", description = "Peak learning rate (default: ${DEFAULT-VALUE}).")
-    double lr;
+    @Option(names = "--lr", description = "Peak learning rate (default: the preset's recipe).")
+    Double lr;
 
-    @Option(names = "--weight-decay", defaultValue = "0.05", description = "AdamW weight decay (default: ${DEFAULT-VALUE}).")
-    double weightDecay;
+    @Option(names = "--weight-decay", description = "AdamW weight decay (default: the preset's recipe).")
+    Double weightDecay;
 
-    @Option(names = "--warmup", defaultValue = "1", description = "Warmup epochs before cosine decay (default: ${DEFAULT-VALUE}).")
-    double warmup;
+    @Option(names = "--warmup", description = "Warmup epochs before cosine decay (default: the preset's recipe).")
+    Double warmup;
 
     @Option(names = "--label-smoothing", defaultValue = "0", description = "Label smoothing (default: ${DEFAULT-VALUE}).")
     float labelSmoothing;
@@ -73,8 +74,8 @@ final class TrainCommand implements Callable<Integer> {
             description = "Hold out the last N training images for validation (0: validate on the test set).")
     int valSize;
 
-    @Option(names = "--no-augment", negatable = false, description = "No random crops or flips.")
-    boolean noAugment;
+    @Option(names = "--augment", negatable = true, description = "Random crops (and flips for CIFAR); --no-augment turns them off (default: the preset's recipe).")
+    Boolean augment;
 
     @Option(names = "--mixup", defaultValue = "0", description = "Mixup alpha, 0 for none (default: ${DEFAULT-VALUE}).")
     float mixup;
@@ -84,6 +85,10 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--no-progress", negatable = false, description = "No progress bar (one line per epoch only).")
     boolean noProgress;
+
+    private static <T> T or(T given, T recipe) {
+        return given != null ? given : recipe;
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -97,10 +102,12 @@ final class TrainCommand implements Callable<Integer> {
             System.err.println("jvit train: device " + dev + " is unavailable: " + reason);
             return 2;
         }
-        TrainOptions o = new TrainOptions(config, dataset, dataDir, epochs, batchSize, lr, weightDecay, warmup,
-                labelSmoothing, gradClip, dev, threads != null ? threads : Runtime.getRuntime().availableProcessors(),
-                seed, out != null ? out : Path.of("runs", config), resume, trainLimit, testLimit, valSize, !noAugment,
-                mixup, cutmix, !noProgress);
+        Recipe r = Recipe.forModel(config);
+        TrainOptions o = new TrainOptions(config, dataset, dataDir, or(epochs, r.epochs()), batchSize, or(lr, r.lr()),
+                or(weightDecay, r.weightDecay()), or(warmup, r.warmupEpochs()), labelSmoothing, gradClip, dev,
+                threads != null ? threads : Runtime.getRuntime().availableProcessors(), seed,
+                out != null ? out : Path.of("runs", config), resume, trainLimit, testLimit, valSize,
+                or(augment, r.augment()), mixup, cutmix, !noProgress);
         new Trainer(o, System.out).run();
         return 0;
     }
