@@ -346,23 +346,33 @@ public final class CpuBackend implements Backend {
                         Arrays.copyOf(bStr, batch.length)},
                 new int[] {0, a.offset(), b.offset()}, false);
         long perMatrix = (long) m * n * k;
-        Parallel.RangeBody body = (from, to) -> {
-            int[] off = new int[3];
-            for (int i = from; i < to; i++) {
-                p.elementOffsets(i, off);
-                gemm.sgemm(m, n, k, as, off[1], aRow, aCol, bs, off[2], bRow, bCol, cs, off[0], n, false);
-            }
-        };
-        // many small matrices (attention heads): one matrix per task, and the gemm inside runs inline
-        // (Parallel does not nest); a few big ones are better split inside the gemm
+        int[] cOffs = new int[batchCount], aOffs = new int[batchCount], bOffs = new int[batchCount];
+        int[] off = new int[3];
+        for (int i = 0; i < batchCount; i++) {
+            p.elementOffsets(i, off);
+            cOffs[i] = off[0];
+            aOffs[i] = off[1];
+            bOffs[i] = off[2];
+        }
+        // many small matrices (attention heads): each thread takes a contiguous slice of the batch and runs it
+        // as one batch call (the gemm inside runs inline: Parallel does not nest); a few big matrices are
+        // better split inside the gemm. Each matrix is computed whole by one thread either way, so the result
+        // does not depend on the thread count.
         boolean batchParallel = batchCount > 1 && perMatrix <= SMALL_GEMM
                 && (batchCount >= Parallel.threads() || perMatrix <= 64L * 64 * 64);
         if (batchParallel) {
-            StridedLoops.forRange(batchCount, perMatrix, body);
+            StridedLoops.forRange(batchCount, perMatrix, (from, to) -> gemm.sgemmBatch(to - from, m, n, k,
+                    as, slice(aOffs, from, to), aRow, aCol, bs, slice(bOffs, from, to), bRow, bCol,
+                    cs, slice(cOffs, from, to), n, false));
         } else {
-            body.run(0, batchCount);
+            gemm.sgemmBatch(batchCount, m, n, k, as, aOffs, aRow, aCol, bs, bOffs, bRow, bCol, cs, cOffs, n, false);
         }
         return out;
+    }
+
+    /** offs[from, to), without a copy when that is all of it (the single-thread case). */
+    private static int[] slice(int[] offs, int from, int to) {
+        return from == 0 && to == offs.length ? offs : Arrays.copyOfRange(offs, from, to);
     }
 
     private static int[] withMatrix(int[] batch, int rows, int cols) {

@@ -21,4 +21,26 @@ public interface Gemm {
                float[] a, int aOff, int aRowStride, int aColStride,
                float[] b, int bOff, int bRowStride, int bColStride,
                float[] c, int cOff, int ldc, boolean accumulate);
+
+    /**
+     * count independent products of one shape and one set of strides, matrix i reading A at aOffs[i], B at
+     * bOffs[i] and writing C at cOffs[i] (the attention heads of a batch). Equal entries in bOffs mean a B
+     * shared by the batch, which an implementation may pack once. Every matrix is computed by one sgemm-like
+     * call on its own, so its result is bitwise what a single sgemm gives. Every matrix is checked before any
+     * is written. The default runs them in turn.
+     */
+    default void sgemmBatch(int count, int m, int n, int k,
+                            float[] a, int[] aOffs, int aRowStride, int aColStride,
+                            float[] b, int[] bOffs, int bRowStride, int bColStride,
+                            float[] c, int[] cOffs, int ldc, boolean accumulate) {
+        GemmChecks.checkBatch(count, aOffs, bOffs, cOffs);
+        for (int i = 0; i < count; i++) {
+            GemmChecks.check(m, n, k, a, aOffs[i], aRowStride, aColStride, b, bOffs[i], bRowStride, bColStride,
+                    c, cOffs[i], ldc);
+        }
+        for (int i = 0; i < count; i++) {
+            sgemm(m, n, k, a, aOffs[i], aRowStride, aColStride, b, bOffs[i], bRowStride, bColStride,
+                    c, cOffs[i], ldc, accumulate);
+        }
+    }
 }

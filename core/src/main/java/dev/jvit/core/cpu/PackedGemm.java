@@ -21,6 +21,14 @@ import dev.jvit.core.Parallel;
  * so the micro-kernel never masks; edge tiles are computed into a scratch tile and only their valid part is
  * written back.
  *
+ * <p>Skinny products (a small transformer: N = 16..192, K = 16..192, M in the thousands, or hundreds of
+ * 50 x 50 attention heads) change the balance: a packed A element is reused only N / NR times, so packing A
+ * cost about as much as the multiply itself (JFR on ViT training: packA 11%, packB 11%, micro-kernel 25% of
+ * all samples). For N up to {@link #IN_PLACE_MAX_N} a row-major A is therefore read in place by
+ * {@link GemmMicroKernel#tileInPlace} and only B is packed, once per call (it is small, and reused by every
+ * row of A); a transposed A is still packed. {@link #sgemmBatch} runs many small matrices with one buffer
+ * lookup and packs a B shared by the whole batch once.
+ *
  * <p>Threads: the M panels are split across {@link Parallel#forRange}, every thread packing its own A
  * blocks against the one shared packed B. When A is a single short block (m &lt;= MC) and B is wider, the N
  * panels are split instead, each thread packing its own B panels against the shared packed A. Products under
@@ -43,6 +51,16 @@ public final class PackedGemm implements Gemm {
         }
     }
 
+    /**
+     * How A reaches the micro-kernel. AUTO, the default, reads a row-major A in place when N is at most
+     * {@value #IN_PLACE_MAX_N} and packs it otherwise; ALWAYS packs (the textbook GEMM, kept to compare
+     * against); WHEN_STRIDED reads every row-major A in place. A transposed A is packed under all three.
+     */
+    public enum APacking { AUTO, ALWAYS, WHEN_STRIDED }
+
+    /** Widest N for which AUTO reads A in place (a ViT's Linear layers: N = dim .. 4 dim). */
+    public static final int IN_PLACE_MAX_N = 256;
+
     private static final int MR = GemmMicroKernel.MR, NR = GemmMicroKernel.NR;
     /** Below this many flops a fork-join costs more than it saves (about 10 us of work on one core). */
     private static final long MIN_FLOPS_PER_THREAD = 1L << 20;
@@ -51,27 +69,34 @@ public final class PackedGemm implements Gemm {
 
     /** Per-thread packing space; grown on demand, never shrunk. */
     private static final class Buffers {
-        float[] a = new float[0], b = new float[0];
+        float[] a = new float[0], b = new float[0], shared = new float[0];
         final float[] tile = new float[MR * NR];
     }
 
     private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
 
     private final int mcBlock, kcBlock, ncBlock;
+    private final APacking aPacking;
 
     public PackedGemm() {
-        this(Blocking.ZEN4);
+        this(Blocking.ZEN4, APacking.AUTO);
     }
 
     public PackedGemm(Blocking blocking) {
+        this(blocking, APacking.AUTO);
+    }
+
+    public PackedGemm(Blocking blocking, APacking aPacking) {
         this.mcBlock = blocking.mc();
         this.kcBlock = blocking.kc();
         this.ncBlock = blocking.nc();
+        this.aPacking = java.util.Objects.requireNonNull(aPacking, "aPacking");
     }
 
     @Override
     public String name() {
-        return "PackedGemm(" + vectorBits() + "-bit, " + MR + "x" + NR + ", mc=" + mcBlock + " kc=" + kcBlock + " nc=" + ncBlock + ")";
+        return "PackedGemm(" + vectorBits() + "-bit, " + MR + "x" + NR + ", mc=" + mcBlock + " kc=" + kcBlock + " nc=" + ncBlock
+                + (aPacking == APacking.AUTO ? "" : ", A " + aPacking.name().toLowerCase(java.util.Locale.ROOT)) + ")";
     }
 
     /** Width of the vectors the micro-kernel uses in this JVM. */
@@ -87,37 +112,94 @@ public final class PackedGemm implements Gemm {
         GemmChecks.check(m, n, k, a, aOff, aRowStride, aColStride, b, bOff, bRowStride, bColStride, c, cOff, ldc);
         if (m == 0 || n == 0) return;
         if (k == 0) {
-            if (!accumulate) {
-                for (int i = 0; i < m; i++) java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
-            }
+            if (!accumulate) zero(m, n, c, cOff, ldc);
             return;
         }
-        int threads = (int) Math.max(1, Math.min(Parallel.threads(), 2L * m * n * k / MIN_FLOPS_PER_THREAD));
+        multiply(m, n, k, a, aOff, aRowStride, aColStride, b, bOff, bRowStride, bColStride, c, cOff, ldc, accumulate,
+                threadsFor(m, n, k), BUFFERS.get(), null);
+    }
+
+    /**
+     * The batch runs on the calling thread, one matrix after another (a caller splits a big batch over threads
+     * by calling this on slices, as {@link CpuBackend#matmul} does); a matrix big enough to be worth it is
+     * still split over threads inside. What a batch saves over separate calls: the buffer lookup, and when
+     * every matrix has the same B (a weight broadcast over a batch that does not fold into one tall product)
+     * and B is a single cache block, packing that B again for every matrix.
+     */
+    @Override
+    public void sgemmBatch(int count, int m, int n, int k,
+                           float[] a, int[] aOffs, int aRowStride, int aColStride,
+                           float[] b, int[] bOffs, int bRowStride, int bColStride,
+                           float[] c, int[] cOffs, int ldc, boolean accumulate) {
+        GemmChecks.checkBatch(count, aOffs, bOffs, cOffs);
+        for (int i = 0; i < count; i++) {
+            GemmChecks.check(m, n, k, a, aOffs[i], aRowStride, aColStride, b, bOffs[i], bRowStride, bColStride,
+                    c, cOffs[i], ldc);
+        }
+        if (count == 0 || m == 0 || n == 0) return;
+        if (k == 0) {
+            if (!accumulate) for (int i = 0; i < count; i++) zero(m, n, c, cOffs[i], ldc);
+            return;
+        }
         Buffers own = BUFFERS.get();
+        int threads = threadsFor(m, n, k);
+        float[] sharedB = null;
+        if (count > 1 && k <= kcBlock && n <= ncBlock && allEqual(bOffs, count)) {
+            int nPanels = (n + NR - 1) / NR;
+            sharedB = own.shared = grow(own.shared, nPanels * k * NR);
+            GemmPacking.packB(k, n, b, bOffs[0], bRowStride, bColStride, sharedB, 0, 0, nPanels);
+        }
+        for (int i = 0; i < count; i++) {
+            multiply(m, n, k, a, aOffs[i], aRowStride, aColStride, b, bOffs[i], bRowStride, bColStride, c, cOffs[i], ldc,
+                    accumulate, threads, own, sharedB);
+        }
+    }
+
+    /**
+     * The five loops, for checked, non-empty arguments. packedB, when not null, is all of B already packed
+     * (k &lt;= KC and n &lt;= NC, so it is the one B block).
+     */
+    private void multiply(int m, int n, int k, float[] a, int aOff, int ars, int acs, float[] b, int bOff, int brs, int bcs,
+                          float[] c, int cOff, int ldc, boolean accumulate, int threads, Buffers own, float[] packedB) {
+        boolean aInPlace = readsAInPlace(n, acs);
         for (int jc = 0; jc < n; jc += ncBlock) {
             int nc = Math.min(ncBlock, n - jc);
             for (int pc = 0; pc < k; pc += kcBlock) {
                 int kc = Math.min(kcBlock, k - pc);
                 boolean add = accumulate || pc > 0;
-                int aBase = aOff + pc * aColStride, bBase = bOff + pc * bRowStride + jc * bColStride;
+                int aBase = aOff + pc * acs, bBase = bOff + pc * brs + jc * bcs;
                 int cBase = cOff + jc;
                 int mPanels = (m + MR - 1) / MR, nPanels = (nc + NR - 1) / NR;
-                if (m <= mcBlock && nPanels > mPanels && threads > 1) {
-                    splitN(m, nc, kc, a, aBase, aRowStride, aColStride, b, bBase, bRowStride, bColStride,
-                            c, cBase, ldc, add, threads, own);
+                if (packedB == null && m <= mcBlock && nPanels > mPanels && threads > 1) {
+                    splitN(m, nc, kc, a, aBase, ars, acs, b, bBase, brs, bcs, c, cBase, ldc, add, threads, own);
                 } else {
-                    splitM(m, nc, kc, a, aBase, aRowStride, aColStride, b, bBase, bRowStride, bColStride,
-                            c, cBase, ldc, add, threads, own);
+                    float[] bp = packedB != null ? packedB : packB(nc, kc, b, bBase, brs, bcs, threads, own);
+                    splitM(m, nc, kc, a, aBase, ars, acs, aInPlace, bp, c, cBase, ldc, add, threads, own);
                 }
             }
         }
     }
 
-    /** Shared packed B block; M panels spread over threads, each packing its own A blocks. */
-    private void splitM(int m, int nc, int kc, float[] a, int aBase, int ars, int acs,
-                        float[] b, int bBase, int brs, int bcs, float[] c, int cBase, int ldc, boolean add,
-                        int threads, Buffers own) {
-        int nPanels = (nc + NR - 1) / NR, mPanels = (m + MR - 1) / MR;
+    /**
+     * Whether the micro-kernel reads A where it lies instead of packing it. Packing A copies every element once
+     * per KC block and the copy is reused by nc / NR panels, so it pays for a wide B; for the skinny products of
+     * a small transformer (N = 16..192) it cost as much as a third of the multiply. Reading in place needs
+     * unit column stride (a row-major A; a transposed one is packed). For wide products A stays packed: a
+     * block of 128 rows read in place from a matrix with rows thousands of floats apart strains L1 and the TLB,
+     * where the packed block is one sequential stream.
+     */
+    private boolean readsAInPlace(int n, int acs) {
+        if (acs != 1) return false;
+        return switch (aPacking) {
+            case AUTO -> n <= IN_PLACE_MAX_N;
+            case ALWAYS -> false;
+            case WHEN_STRIDED -> true;
+        };
+    }
+
+    /** Packs the kc x nc block of B, over threads when it is big enough to repay a fork-join. */
+    private static float[] packB(int nc, int kc, float[] b, int bBase, int brs, int bcs, int threads, Buffers own) {
+        int nPanels = (nc + NR - 1) / NR;
         float[] bp = own.b = grow(own.b, nPanels * kc * NR);
         if (threads > 1 && nPanels >= 2 * threads && (long) kc * nc >= MIN_PARALLEL_PACK) {
             Parallel.forRange(nPanels, nPanels / threads,
@@ -125,18 +207,45 @@ public final class PackedGemm implements Gemm {
         } else {
             GemmPacking.packB(kc, nc, b, bBase, brs, bcs, bp, 0, 0, nPanels);
         }
-        Parallel.RangeBody rows = (r0, r1) -> {
-            Buffers mine = BUFFERS.get();
-            int iEnd = Math.min(m, r1 * MR);
-            for (int ic = r0 * MR; ic < iEnd; ic += mcBlock) {
-                int mc = Math.min(mcBlock, iEnd - ic);
+        return bp;
+    }
+
+    /** One shared packed B block; M panels spread over threads. */
+    private void splitM(int m, int nc, int kc, float[] a, int aBase, int ars, int acs, boolean aInPlace, float[] bp,
+                        float[] c, int cBase, int ldc, boolean add, int threads, Buffers own) {
+        int mPanels = (m + MR - 1) / MR;
+        if (threads > 1) {
+            Parallel.forRange(mPanels, Math.max(1, mPanels / threads), (r0, r1) -> rowBlocks(r0 * MR, Math.min(m, r1 * MR),
+                    nc, kc, a, aBase, ars, acs, aInPlace, bp, c, cBase, ldc, add, BUFFERS.get()));
+        } else {
+            rowBlocks(0, m, nc, kc, a, aBase, ars, acs, aInPlace, bp, c, cBase, ldc, add, own);
+        }
+    }
+
+    /**
+     * Rows [i0, i1) of C against the packed B block, MC rows at a time. A is packed per MC block, or read in
+     * place with only a last partial row panel packed (so the in-place kernel never reads past A's last row).
+     * Uses mine.a and mine.tile; the packed B may live in mine.b.
+     */
+    private void rowBlocks(int i0, int i1, int nc, int kc, float[] a, int aBase, int ars, int acs, boolean aInPlace,
+                           float[] bp, float[] c, int cBase, int ldc, boolean add, Buffers mine) {
+        for (int ic = i0; ic < i1; ic += mcBlock) {
+            int mc = Math.min(mcBlock, i1 - ic);
+            int aBlock = aBase + ic * ars, cBlock = cBase + ic * ldc;
+            if (aInPlace) {
+                int full = mc / MR * MR;
+                macroKernelInPlace(full, nc, kc, a, aBlock, ars, bp, c, cBlock, ldc, add, mine.tile);
+                if (full < mc) {
+                    float[] ap = mine.a = grow(mine.a, MR * kc);
+                    GemmPacking.packA(mc - full, kc, a, aBlock + full * ars, ars, acs, ap);
+                    macroKernel(mc - full, nc, kc, ap, bp, c, cBlock + full * ldc, ldc, add, mine.tile);
+                }
+            } else {
                 float[] ap = mine.a = grow(mine.a, roundUp(mc, MR) * kc);
-                GemmPacking.packA(mc, kc, a, aBase + ic * ars, ars, acs, ap);
-                macroKernel(mc, nc, kc, ap, bp, c, cBase + ic * ldc, ldc, add, mine.tile);
+                GemmPacking.packA(mc, kc, a, aBlock, ars, acs, ap);
+                macroKernel(mc, nc, kc, ap, bp, c, cBlock, ldc, add, mine.tile);
             }
-        };
-        if (threads > 1) Parallel.forRange(mPanels, Math.max(1, mPanels / threads), rows);
-        else rows.run(0, mPanels);
+        }
     }
 
     /** One shared packed A block (m <= MC); N panels spread over threads, each packing its own B panels. */
@@ -170,17 +279,56 @@ public final class PackedGemm implements Gemm {
                     GemmMicroKernel.tile(kc, ap, ai, bp, bi, c, ci, ldc, add);
                 } else {
                     GemmMicroKernel.tile(kc, ap, ai, bp, bi, tile, 0, NR, false);
-                    for (int r = 0; r < rows; r++) {
-                        int o = ci + r * ldc, t = r * NR;
-                        if (add) {
-                            for (int j = 0; j < cols; j++) c[o + j] += tile[t + j];
-                        } else {
-                            System.arraycopy(tile, t, c, o, cols);
-                        }
-                    }
+                    writeBack(tile, rows, cols, c, ci, ldc, add);
                 }
             }
         }
+    }
+
+    /**
+     * {@link #macroKernel} with A read in place: rows [0, mc) of a row-major A (a[aBase + i*lda + p]), mc a
+     * multiple of MR.
+     */
+    private static void macroKernelInPlace(int mc, int nc, int kc, float[] a, int aBase, int lda, float[] bp,
+                                           float[] c, int cBase, int ldc, boolean add, float[] tile) {
+        for (int jr = 0, bi = 0; jr < nc; jr += NR, bi += kc * NR) {
+            int cols = Math.min(NR, nc - jr);
+            for (int ir = 0; ir < mc; ir += MR) {
+                int ai = aBase + ir * lda, ci = cBase + ir * ldc + jr;
+                if (cols == NR) {
+                    GemmMicroKernel.tileInPlace(kc, a, ai, lda, bp, bi, c, ci, ldc, add);
+                } else {
+                    GemmMicroKernel.tileInPlace(kc, a, ai, lda, bp, bi, tile, 0, NR, false);
+                    writeBack(tile, MR, cols, c, ci, ldc, add);
+                }
+            }
+        }
+    }
+
+    /** Writes (or adds) the valid rows x cols corner of an edge tile computed into scratch. */
+    private static void writeBack(float[] tile, int rows, int cols, float[] c, int ci, int ldc, boolean add) {
+        for (int r = 0; r < rows; r++) {
+            int o = ci + r * ldc, t = r * NR;
+            if (add) {
+                for (int j = 0; j < cols; j++) c[o + j] += tile[t + j];
+            } else {
+                System.arraycopy(tile, t, c, o, cols);
+            }
+        }
+    }
+
+    /** Threads worth using for one m x n x k product: about a megaflop each, at most the pool's size. */
+    private static int threadsFor(int m, int n, int k) {
+        return (int) Math.max(1, Math.min(Parallel.threads(), 2L * m * n * k / MIN_FLOPS_PER_THREAD));
+    }
+
+    private static void zero(int m, int n, float[] c, int cOff, int ldc) {
+        for (int i = 0; i < m; i++) java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
+    }
+
+    private static boolean allEqual(int[] x, int count) {
+        for (int i = 1; i < count; i++) if (x[i] != x[0]) return false;
+        return true;
     }
 
     private static float[] grow(float[] buf, int size) {

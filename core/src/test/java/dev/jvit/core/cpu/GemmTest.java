@@ -19,7 +19,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * PackedGemm against ScalarGemm (DESIGN point 7: fresh random inputs, relative error ||C - Cref|| / ||Cref||)
  * over sizes that hit every edge of the tiling: single elements, sizes around MR, NR, MC, KC, transposed
- * operands via strides, offsets, ldc wider than n, accumulation, and one and two threads.
+ * operands via strides, offsets, ldc wider than n, accumulation, and one and two threads; each of the ways A
+ * reaches the micro-kernel (packed, read in place, the automatic choice); batches, with and without a shared
+ * B, directly and through CpuBackend.matmul; and determinism: bitwise the same C on every call, with one or
+ * two threads, whichever way A was read.
  */
 class GemmTest {
     private static final int MR = GemmMicroKernel.MR, NR = GemmMicroKernel.NR;
@@ -29,6 +32,10 @@ class GemmTest {
     private final Gemm packed = new PackedGemm();
     /** Tiny blocks so that the k, m and n block loops all run several times on small inputs. */
     private final Gemm tinyBlocks = new PackedGemm(new PackedGemm.Blocking(2 * MR, 7, 2 * NR));
+    private final Gemm packA = new PackedGemm(PackedGemm.Blocking.ZEN4, PackedGemm.APacking.ALWAYS);
+    private final Gemm inPlaceA = new PackedGemm(PackedGemm.Blocking.ZEN4, PackedGemm.APacking.WHEN_STRIDED);
+    private final Gemm tinyInPlace = new PackedGemm(new PackedGemm.Blocking(2 * MR, 7, 2 * NR),
+            PackedGemm.APacking.WHEN_STRIDED);
 
     @AfterEach
     void restoreThreads() {
@@ -65,6 +72,187 @@ class GemmTest {
         }
         check(tinyBlocks, m, n, k, false, false, true, rnd);
         check(tinyBlocks, m, n, k, true, true, false, rnd);
+        check(tinyInPlace, m, n, k, false, true, true, rnd);
+        check(packA, m, n, k, false, true, false, rnd);
+        check(inPlaceA, m, n, k, false, false, false, rnd);
+    }
+
+    /**
+     * Every size from 1 to 70 around the tile edges (MR = 4 rows, NR = 2 vectors, and the 50 x 16 x 50 of an
+     * attention head) in all four transposition combinations, for packed and in-place A; accumulate picked at
+     * random so both kinds of write-back run at every edge.
+     */
+    @Test
+    void oddSizesAroundTileEdges() {
+        Parallel.setThreads(1);
+        SplittableRandom rnd = new SplittableRandom(2024);
+        int[] ms = {1, 2, 3, 4, 5, 7, 8, 9, 13, 16, 17, 33, 49, 50, 51, 70};
+        int[] ns = {1, 2, 7, 8, 9, 15, 16, 17, 24, 31, 32, 33, 48, 50, 64, 65, 70};
+        int[] ks = {1, 2, 3, 16, 17, 50, 70};
+        for (int m : ms) {
+            for (int n : ns) {
+                for (int k : ks) {
+                    boolean transA = rnd.nextBoolean(), transB = rnd.nextBoolean();
+                    check(packed, m, n, k, transA, transB, rnd.nextBoolean(), rnd);
+                    check(inPlaceA, m, n, k, false, !transB, rnd.nextBoolean(), rnd);
+                    check(packA, m, n, k, !transA, transB, rnd.nextBoolean(), rnd);
+                }
+            }
+        }
+    }
+
+    /** ViT-sized skinny products: tall A read in place against a small B, and K = 6400 with A transposed. */
+    @Test
+    void skinnyTransformerShapesMatchScalar() {
+        SplittableRandom rnd = new SplittableRandom(11);
+        for (int threads : new int[] {1, 2}) {
+            Parallel.setThreads(threads);
+            check(packed, 803, 192, 64, false, true, false, rnd);   // x · Wᵀ
+            check(packed, 803, 64, 130, false, false, true, rnd);   // dY · W
+            check(packed, 64, 72, 1100, true, false, false, rnd);   // xᵀ · dY, two KC blocks
+            check(tinyInPlace, 61, 40, 23, false, false, true, rnd);
+        }
+    }
+
+    /** Read in place or packed, one thread or two, first call or tenth: C is bitwise the same. */
+    @Test
+    void resultsAreBitwiseDeterministic() {
+        SplittableRandom rnd = new SplittableRandom(5);
+        int[][] shapes = {{803, 192, 64}, {50, 50, 16}, {64, 192, 1100}, {300, 300, 300}, {130, 37, 530}};
+        for (int[] s : shapes) {
+            int m = s[0], n = s[1], k = s[2];
+            for (boolean transB : new boolean[] {false, true}) {
+                float[] a = random(rnd, m * k), b = random(rnd, k * n);
+                int brs = transB ? 1 : n, bcs = transB ? k : 1;
+                float[] first = null;
+                for (Gemm g : List.of(packed, packA, inPlaceA)) {
+                    for (int threads : new int[] {1, 2, 1, 2}) {
+                        Parallel.setThreads(threads);
+                        float[] c = new float[m * n];
+                        g.sgemm(m, n, k, a, 0, k, 1, b, 0, brs, bcs, c, 0, n, false);
+                        if (first == null) first = c;
+                        assertArrayEquals(first, c, g.name() + " " + m + "x" + n + "x" + k + " transB=" + transB
+                                + " threads=" + threads + " differs bitwise");
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * sgemmBatch against one ScalarGemm call per matrix: every transposition combination, B shared by the
+     * whole batch (packed once) or one per matrix, matrices laid out with gaps, accumulate, one and two
+     * threads, the tiny-block GEMM (B too big to share in one block) and the default sequential loop.
+     */
+    @Test
+    void batchMatchesScalarPerMatrix() {
+        SplittableRandom rnd = new SplittableRandom(99);
+        int[][] shapes = {{50, 50, 16}, {50, 16, 50}, {16, 50, 50}, {5, 3, 7}, {1, 1, 1}, {70, 33, 9}};
+        for (int[] s : shapes) {
+            for (int threads : new int[] {1, 2}) {
+                Parallel.setThreads(threads);
+                for (boolean shared : new boolean[] {false, true}) {
+                    for (int layout = 0; layout < 4; layout++) {
+                        boolean transA = (layout & 1) != 0, transB = (layout & 2) != 0;
+                        checkBatch(packed, 9, s[0], s[1], s[2], transA, transB, shared, layout == 1, rnd);
+                    }
+                    checkBatch(tinyBlocks, 4, s[0], s[1], s[2], false, true, shared, true, rnd);
+                    checkBatch(ref, 3, s[0], s[1], s[2], true, false, shared, false, rnd);
+                }
+            }
+        }
+    }
+
+    @Test
+    void batchOfNothingAndBadOffsets() {
+        float[] c = {1, 2};
+        packed.sgemmBatch(0, 1, 1, 1, new float[1], new int[0], 1, 1, new float[1], new int[0], 1, 1, c, new int[0], 1, false);
+        assertArrayEquals(new float[] {1, 2}, c);
+        // k = 0: each matrix of C zeroed (not accumulating) or kept
+        packed.sgemmBatch(2, 1, 1, 0, new float[0], new int[2], 1, 1, new float[0], new int[2], 1, 1, c,
+                new int[] {0, 1}, 1, false);
+        assertArrayEquals(new float[2], c);
+        for (Gemm g : List.of(ref, packed)) {
+            var e = assertThrows(IllegalArgumentException.class, () -> g.sgemmBatch(2, 1, 1, 1, new float[2],
+                    new int[] {0}, 1, 1, new float[2], new int[] {0, 1}, 1, 1, new float[2], new int[] {0, 1}, 1, false));
+            assertTrue(e.getMessage().contains("operand A"), e.getMessage());
+            e = assertThrows(IllegalArgumentException.class, () -> g.sgemmBatch(2, 1, 1, 1, new float[2],
+                    new int[] {0, 1}, 1, 1, new float[2], new int[] {0, 2}, 1, 1, new float[2], new int[] {0, 1}, 1, false));
+            assertTrue(e.getMessage().contains("operand B"), e.getMessage());
+            e = assertThrows(IllegalArgumentException.class, () -> g.sgemmBatch(-1, 1, 1, 1, new float[2],
+                    new int[0], 1, 1, new float[2], new int[0], 1, 1, new float[2], new int[0], 1, false));
+            assertTrue(e.getMessage().contains("count"), e.getMessage());
+        }
+    }
+
+    /**
+     * CpuBackend.matmul, which hands batches to sgemmBatch, against the scalar backend on the views a ViT
+     * makes: q and k sliced from a permuted qkv (q · kᵀ with kᵀ a transposed view), a weight broadcast over a
+     * batch of transposed matrices (so the batch cannot fold into one tall product and B is shared), and the
+     * backward products; bitwise the same with one and two threads.
+     */
+    @Test
+    void backendBatchedMatmulMatchesScalarBackend() {
+        CpuBackend simd = CpuBackend.simd(), scalar = CpuBackend.scalar();
+        dev.jvit.core.Generator g = new dev.jvit.core.Generator(3);
+        int batch = 3, heads = 4, tokens = 50, hd = 16;
+        dev.jvit.core.NDArray qkv = dev.jvit.core.NDArray.randn(g, batch, tokens, 3, heads, hd).permute(2, 0, 3, 1, 4);
+        dev.jvit.core.NDArray q = qkv.select(0, 0), k = qkv.select(0, 1), v = qkv.select(0, 2);
+        dev.jvit.core.NDArray p = dev.jvit.core.NDArray.randn(g, batch, heads, tokens, tokens);
+        dev.jvit.core.NDArray xt = dev.jvit.core.NDArray.randn(g, 6, 37, 21).mT(); // (6, 21, 37), A transposed
+        dev.jvit.core.NDArray w = dev.jvit.core.NDArray.randn(g, 37, 19);         // shared by all 6
+        dev.jvit.core.NDArray[][] pairs = {{q, k.mT()}, {p, v}, {q.mT(), p}, {p.mT(), q}, {xt, w}, {w.mT(), xt.mT()}};
+        for (dev.jvit.core.NDArray[] pair : pairs) {
+            float[] want = scalar.matmul(pair[0], pair[1]).toFloatArray();
+            float[] first = null;
+            for (int threads : new int[] {1, 2, 2}) {
+                Parallel.setThreads(threads);
+                float[] got = simd.matmul(pair[0], pair[1]).toFloatArray();
+                assertRelativeError(want, got, 1e-5, "matmul " + java.util.Arrays.toString(pair[0].shape()) + " x "
+                        + java.util.Arrays.toString(pair[1].shape()));
+                if (first == null) first = got;
+                assertArrayEquals(first, got, "threads=" + threads + " differs bitwise");
+            }
+        }
+    }
+
+    private void checkBatch(Gemm gemm, int count, int m, int n, int k, boolean transA, boolean transB, boolean sharedB,
+                            boolean accumulate, SplittableRandom rnd) {
+        int ldc = n + 3, aGap = 5, bGap = 2, cGap = 4;
+        int aRs = transA ? 1 : k, aCs = transA ? m : 1, bRs = transB ? 1 : n, bCs = transB ? k : 1;
+        int aSize = m * k + aGap, bSize = k * n + bGap, cSize = m * ldc + cGap;
+        float[] a = random(rnd, 3 + count * aSize), b = random(rnd, 1 + (sharedB ? 1 : count) * bSize);
+        float[] c0 = random(rnd, count * cSize);
+        int[] aOffs = new int[count], bOffs = new int[count], cOffs = new int[count];
+        for (int i = 0; i < count; i++) {
+            aOffs[i] = 3 + i * aSize;
+            bOffs[i] = 1 + (sharedB ? 0 : i * bSize);
+            cOffs[i] = i * cSize;
+        }
+        float[] expected = c0.clone(), actual = c0.clone();
+        for (int i = 0; i < count; i++) {
+            ref.sgemm(m, n, k, a, aOffs[i], aRs, aCs, b, bOffs[i], bRs, bCs, expected, cOffs[i], ldc, accumulate);
+        }
+        gemm.sgemmBatch(count, m, n, k, a, aOffs, aRs, aCs, b, bOffs, bRs, bCs, actual, cOffs, ldc, accumulate);
+        String what = gemm.name() + " batch " + count + " of " + m + "x" + n + "x" + k + " transA=" + transA
+                + " transB=" + transB + " sharedB=" + sharedB + " accumulate=" + accumulate;
+        for (int i = 0; i < c0.length; i++) {
+            int col = i % cSize % ldc, row = i % cSize / ldc;
+            if (row >= m || col >= n) assertEquals(c0[i], actual[i], what + ": wrote outside C at index " + i);
+        }
+        assertRelativeError(expected, actual, 1e-5, what);
+    }
+
+    private static void assertRelativeError(float[] expected, float[] actual, double limit, String what) {
+        assertEquals(expected.length, actual.length, what + ": length");
+        double err = 0, norm = 0;
+        for (int i = 0; i < expected.length; i++) {
+            double d = actual[i] - expected[i];
+            err += d * d;
+            norm += (double) expected[i] * expected[i];
+        }
+        double rel = Math.sqrt(err / norm);
+        assertTrue(rel < limit, what + ": relative error " + rel);
     }
 
     /** Big enough that the work is split over threads in both directions (over M, and over N when m is small). */
