@@ -116,7 +116,8 @@ public final class Functional {
             throw new IllegalArgumentException("attention k " + Shape.str(k.shape()) + " and v " + Shape.str(v.shape())
                     + " differ in sequence length");
         }
-        Tensor scores = q.matmul(k.mT()).mul(scale); // (..., Nq, Nk)
+        // scale q (..., Nq, D) rather than the scores (..., Nq, Nk), as timm does: fewer elements when Nk > D
+        Tensor scores = q.mul(scale).matmul(k.mT()); // (..., Nq, Nk)
         if (mask != null) scores = mask.apply(scores);
         Tensor weights = scores.softmax();
         Tensor dropped = dropout(weights, dropoutP, generator, training);
