@@ -28,9 +28,11 @@ public final class Dropout extends Function {
         if (p == 1f) {
             mask = NDArray.full(0f, x[0].device(), x[0].shape()); // 1/(1-p) would turn 0 * inf into NaN
         } else {
-            NDArray u = NDArray.empty(DType.FLOAT32, x[0].device(), x[0].shape());
-            u.backend().uniform(u, 0f, 1f, generator);
-            mask = u.binary(BinaryOp.GE, p).mul(1f / (1f - p));
+            // the mask is built in place in one buffer: dropout runs after nearly every layer of a ViT
+            mask = NDArray.empty(DType.FLOAT32, x[0].device(), x[0].shape());
+            mask.backend().uniform(mask, 0f, 1f, generator);
+            mask.binaryInPlace(BinaryOp.GE, NDArray.full(p, x[0].device()));
+            mask.binaryInPlace(BinaryOp.MUL, NDArray.full(1f / (1f - p), x[0].device()));
         }
         save(mask);
         return x[0].mul(mask);
