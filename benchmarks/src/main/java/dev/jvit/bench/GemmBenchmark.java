@@ -19,8 +19,9 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Square SGEMM, C = A*B with row-major n x n operands: the shipped {@link PackedGemm} at both vector widths
- * and thread counts, and the {@link dev.jvit.core.cpu.ScalarGemm} reference it replaces. Scores are
- * milliseconds per product; GFLOP/s = 2 n^3 / time ({@code bench jmh} prints them after the run).
+ * and thread counts, and the {@link dev.jvit.core.cpu.ScalarGemm} reference it replaces; and the skinny and
+ * batched products of a small ViT ({@link Skinny}). Scores are milliseconds per product; GFLOP/s =
+ * 2 m n k / time ({@code bench jmh} prints them after the run for the squares).
  *
  * <p>The two kernels are separate benchmark methods with their own parameters rather than one "kernel"
  * parameter, so that the reference is not run at 2048 (tens of seconds per product) nor once per vector
@@ -85,6 +86,72 @@ public class GemmBenchmark {
             gemm = GemmVariant.SCALAR.create();
             fill(size);
         }
+    }
+
+    /**
+     * The skinny products of a small ViT training step (see {@code bench gemm-step}), shipped GEMM against the
+     * one that always packs A. A shape is MxNxK with ":ta"/":tb" for a transposed A or B; a "512*" prefix
+     * makes it a batch of that many separate matrices (attention heads), run as one sgemmBatch call.
+     */
+    @State(Scope.Benchmark)
+    public static class Skinny {
+        @Param({"6400x192x64:tb", "6400x64x192", "64x192x6400:ta", "512*50x50x16:tb", "512*50x16x50", "512*16x50x50:ta"})
+        String shape;
+        @Param({"packed", "pack-a"})
+        String kernel;
+        @Param({"1"})
+        int threads;
+        Gemm gemm;
+        int count, m, n, k, ars, acs, brs, bcs;
+        int[] aOffs, bOffs, cOffs;
+        float[] a, b, c;
+
+        @Setup
+        public void setup() {
+            Parallel.setThreads(threads);
+            gemm = GemmVariant.parse(kernel).create();
+            String[] parts = shape.split(":");
+            String dims = parts[0];
+            count = 1;
+            if (dims.contains("*")) {
+                count = Integer.parseInt(dims.substring(0, dims.indexOf('*')));
+                dims = dims.substring(dims.indexOf('*') + 1);
+            }
+            String[] mnk = dims.split("x");
+            m = Integer.parseInt(mnk[0]);
+            n = Integer.parseInt(mnk[1]);
+            k = Integer.parseInt(mnk[2]);
+            boolean ta = shape.contains(":ta"), tb = shape.contains(":tb");
+            ars = ta ? 1 : k;
+            acs = ta ? m : 1;
+            brs = tb ? 1 : n;
+            bcs = tb ? k : 1;
+            SplittableRandom rnd = new SplittableRandom(shape.hashCode());
+            a = new float[count * m * k];
+            b = new float[count * k * n];
+            c = new float[count * m * n];
+            for (int i = 0; i < a.length; i++) a[i] = (float) (rnd.nextDouble() * 2 - 1);
+            for (int i = 0; i < b.length; i++) b[i] = (float) (rnd.nextDouble() * 2 - 1);
+            aOffs = new int[count];
+            bOffs = new int[count];
+            cOffs = new int[count];
+            for (int i = 0; i < count; i++) {
+                aOffs[i] = i * m * k;
+                bOffs[i] = i * k * n;
+                cOffs[i] = i * m * n;
+            }
+        }
+    }
+
+    @Benchmark
+    public float[] skinny(Skinny s) {
+        if (s.count == 1) {
+            s.gemm.sgemm(s.m, s.n, s.k, s.a, 0, s.ars, s.acs, s.b, 0, s.brs, s.bcs, s.c, 0, s.n, false);
+        } else {
+            s.gemm.sgemmBatch(s.count, s.m, s.n, s.k, s.a, s.aOffs, s.ars, s.acs, s.b, s.bOffs, s.brs, s.bcs,
+                    s.c, s.cOffs, s.n, false);
+        }
+        return s.c;
     }
 
     @Benchmark

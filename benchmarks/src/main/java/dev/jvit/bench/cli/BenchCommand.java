@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, version = "jvit bench 0.1.0",
         description = "jvit benchmarks: quick timers and the JMH suite.",
-        subcommands = {GemmCommand.class, JmhCommand.class})
+        subcommands = {GemmCommand.class, GemmStepCommand.class, JmhCommand.class, CompareCommand.class, ReportCommand.class})
 public final class BenchCommand implements Runnable {
 
     @CommandLine.Spec

@@ -37,7 +37,8 @@ final class GemmCommand implements Callable<Integer> {
     @Option(names = "--threads", description = "Thread count (default: all cores).")
     Integer threads;
 
-    @Option(names = "--kernel", defaultValue = "packed", description = "packed or scalar. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--kernel", defaultValue = "packed", description = "packed (shipped), pack-a (A always packed), "
+            + "in-place-a (row-major A never packed) or scalar. Default: ${DEFAULT-VALUE}.")
     String kernel;
 
     @Option(names = "--trans-a", description = "Read A through a transposed view (stored K x M).")
@@ -45,6 +46,13 @@ final class GemmCommand implements Callable<Integer> {
 
     @Option(names = "--trans-b", description = "Read B through a transposed view (stored N x K), as Linear's x*W^T does.")
     boolean transB;
+
+    @Option(names = "--batch", defaultValue = "1", description = "Matrices per call: above 1, one sgemmBatch call over "
+            + "that many separate products (attention heads). Default: ${DEFAULT-VALUE}.")
+    int batch;
+
+    @Option(names = "--shared-b", description = "With --batch: every matrix multiplies the same B (a broadcast weight).")
+    boolean sharedB;
 
     @Option(names = "--bits", description = "Vector width of the packed micro-kernel: 128, 256 or 512 (default: the CPU's).")
     Integer bits;
@@ -58,8 +66,8 @@ final class GemmCommand implements Callable<Integer> {
     @Option(names = "--verbose", description = "Also print every sample.")
     boolean verbose;
 
-    @Option(names = "--cpu-time", description = "Time with this thread's CPU time instead of the wall clock: steadier on a "
-            + "shared machine, meaningful only with --threads 1 (the product then runs on this thread).")
+    @Option(names = "--cpu-time", description = "Time with CPU time instead of the wall clock, steadier on a shared machine: "
+            + "this thread's with --threads 1, the whole process's with more (then GFLOP/s is work per CPU-second).")
     boolean cpuTime;
 
     @Override
@@ -77,9 +85,10 @@ final class GemmCommand implements Callable<Integer> {
         int m = mnk[0], n = mnk[1], k = mnk[2];
         if (m < 1 || n < 1 || k < 1) throw bad("sizes must be >= 1, got " + m + "x" + n + "x" + k);
         if (runs < 1) throw bad("--runs must be >= 1, got " + runs);
+        if (batch < 1) throw bad("--batch must be >= 1, got " + batch);
+        if (sharedB && batch == 1) throw bad("--shared-b needs --batch above 1");
         if (threads != null && threads < 1) throw bad("--threads must be >= 1, got " + threads);
         if (threads != null) Parallel.setThreads(threads);
-        if (cpuTime && Parallel.threads() != 1) throw bad("--cpu-time needs --threads 1");
         GemmVariant variant;
         try {
             variant = GemmVariant.parse(kernel);
@@ -103,12 +112,21 @@ final class GemmCommand implements Callable<Integer> {
         Gemm gemm = variant.create();
 
         SplittableRandom rnd = new SplittableRandom(42);
-        float[] a = random(rnd, m * k), b = random(rnd, k * n), c = new float[m * n];
+        int mats = batch, bMats = sharedB ? 1 : batch;
+        float[] a = random(rnd, mats * m * k), b = random(rnd, bMats * k * n), c = new float[mats * m * n];
         int ars = transA ? 1 : k, acs = transA ? m : 1, brs = transB ? 1 : n, bcs = transB ? k : 1;
-        Runnable call = () -> gemm.sgemm(m, n, k, a, 0, ars, acs, b, 0, brs, bcs, c, 0, n, false);
+        int[] aOffs = new int[mats], bOffs = new int[mats], cOffs = new int[mats];
+        for (int i = 0; i < mats; i++) {
+            aOffs[i] = i * m * k;
+            bOffs[i] = sharedB ? 0 : i * k * n;
+            cOffs[i] = i * m * n;
+        }
+        Runnable call = mats == 1
+                ? () -> gemm.sgemm(m, n, k, a, 0, ars, acs, b, 0, brs, bcs, c, 0, n, false)
+                : () -> gemm.sgemmBatch(mats, m, n, k, a, aOffs, ars, acs, b, bOffs, brs, bcs, c, cOffs, n, false);
+        double flops = GemmVariant.flops(m, n, k) * mats;
 
-        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
-        LongSupplier clock = cpuTime ? mx::getCurrentThreadCpuTime : System::nanoTime;
+        LongSupplier clock = clock();
         // Warm up for the requested time, then on while calls still get faster (C2 may still be compiling,
         // which takes seconds on a loaded machine), for at most 10 s more.
         long start = System.nanoTime(), lastGain = start;
@@ -132,19 +150,33 @@ final class GemmCommand implements Callable<Integer> {
             seconds[r] = (clock.getAsLong() - t0) / 1e9 / reps;
             if (verbose) {
                 System.out.printf("  sample %d: %.3f ms, %.1f GFLOP/s%n", r, seconds[r] * 1e3,
-                        GemmVariant.flops(m, n, k) / seconds[r] / 1e9);
+                        flops / seconds[r] / 1e9);
             }
         }
         Arrays.sort(seconds);
         double median = runs % 2 == 1 ? seconds[runs / 2] : (seconds[runs / 2 - 1] + seconds[runs / 2]) / 2;
-        String layout = (transA ? " transA" : "") + (transB ? " transB" : "") + (cpuTime ? " cpu-time" : "")
-                + (variant == GemmVariant.PACKED && bits != null ? " bits=" + bits : "");
-        double rate = GemmVariant.flops(m, n, k) / median / 1e9;
+        String layout = (mats > 1 ? " batch=" + mats + (sharedB ? " shared-b" : "") : "")
+                + (transA ? " transA" : "") + (transB ? " transB" : "") + (cpuTime ? " cpu-time" : "")
+                + (variant != GemmVariant.SCALAR && bits != null ? " bits=" + bits : "");
+        double rate = flops / median / 1e9;
         // one decimal for real rates; three significant digits so that a cold or tiny run never prints 0.0
         String shown = rate >= 10 ? String.format("%.1f", rate) : String.format("%.3g", rate);
         System.out.printf("sgemm %dx%dx%d%s threads=%d kernel=%s: %s GFLOP/s%n", m, n, k, layout,
-                Parallel.threads(), variant.name().toLowerCase(), shown);
+                Parallel.threads(), variant.label(), shown);
         return 0;
+    }
+
+    /** The wall clock, this thread's CPU time (one thread: the product runs here) or the process's. */
+    private LongSupplier clock() {
+        if (!cpuTime) return System::nanoTime;
+        if (Parallel.threads() == 1) {
+            ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+            return mx::getCurrentThreadCpuTime;
+        }
+        if (!(ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os)) {
+            throw bad("--cpu-time with more than one thread needs the process CPU time, which this JVM does not report");
+        }
+        return os::getProcessCpuTime;
     }
 
     private ParameterException bad(String message) {

@@ -67,6 +67,7 @@ final class JmhCommand implements Callable<Integer> {
             for (int b : new int[] {256, 512}) if (b <= widest) bits.add(Integer.toString(b));
             if (!bits.isEmpty()) options.param("bits", bits.toArray(String[]::new));
         }
+        dev.jvit.bench.JmhFilter.apply(options, System.out); // CUDA benchmarks only where a GPU is usable
         if (forks != null) options.forks(forks);
         if (warmupIterations != null) options.warmupIterations(warmupIterations);
         if (iterations != null) options.measurementIterations(iterations);

@@ -28,7 +28,7 @@ class BenchCommandTest {
     @Test
     void gemmPrintsOneRateLine() {
         int[] exit = new int[1];
-        for (String kernel : new String[] {"packed", "scalar"}) {
+        for (String kernel : new String[] {"packed", "pack-a", "in-place-a", "scalar"}) {
             String out = captureOut(() -> BenchCommand.run("gemm", "--shape", "33x17x9", "--threads", "1",
                     "--kernel", kernel, "--runs", "3", "--warmup", "0"), exit);
             assertEquals(0, exit[0], out);
@@ -38,6 +38,35 @@ class BenchCommandTest {
             double rate = Double.parseDouble(line.substring(line.lastIndexOf(": ") + 2, line.length() - " GFLOP/s".length()));
             assertTrue(rate > 0, line);
         }
+    }
+
+    @Test
+    void gemmTimesABatchAndAcceptsCpuTimeWithTwoThreads() {
+        int[] exit = new int[1];
+        String out = captureOut(() -> BenchCommand.run("gemm", "--shape", "5x17x3", "--batch", "4", "--shared-b",
+                "--trans-b", "--threads", "2", "--cpu-time", "--runs", "3", "--warmup", "0"), exit);
+        assertEquals(0, exit[0], out);
+        assertTrue(out.strip().startsWith("sgemm 5x17x3 batch=4 shared-b transB cpu-time threads=2 kernel=packed: "), out);
+        captureOut(() -> BenchCommand.run("gemm", "--size", "8", "--shared-b", "--warmup", "0"), exit);
+        assertNotEquals(0, exit[0]);
+        captureOut(() -> BenchCommand.run("gemm", "--size", "8", "--batch", "0", "--warmup", "0"), exit);
+        assertNotEquals(0, exit[0]);
+    }
+
+    /** A miniature step (every product of a 2-image, 1-block ViT): one line per product and the total. */
+    @Test
+    void gemmStepListsEveryProductAndTheStepTotal() {
+        int[] exit = new int[1];
+        String out = captureOut(() -> BenchCommand.run("gemm-step", "--batch", "2", "--tokens", "5", "--dim", "8",
+                "--heads", "2", "--mlp", "16", "--depth", "1", "--threads", "1", "--runs", "1", "--warmup", "0"), exit);
+        assertEquals(0, exit[0], out);
+        String[] lines = out.strip().split("\\R");
+        assertEquals(1 + 12 + 6 + 1, lines.length, out);
+        assertTrue(lines[1].contains("qkv fwd x.Wt 10x24x8"), lines[1]);
+        assertTrue(lines[13].contains("q.kT 4x5x5x4"), lines[13]);
+        assertTrue(lines[lines.length - 1].startsWith("step total: "), out);
+        captureOut(() -> BenchCommand.run("gemm-step", "--dim", "10", "--heads", "4", "--runs", "1"), exit);
+        assertNotEquals(0, exit[0]);
     }
 
     @Test

@@ -1,0 +1,324 @@
+package dev.jvit.bench.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.jvit.bench.MachineInfo;
+import dev.jvit.bench.TrainStep;
+import dev.jvit.bench.compare.CompareFormat;
+import dev.jvit.bench.compare.CompareResults;
+import dev.jvit.bench.compare.HeapProbe;
+import dev.jvit.bench.compare.MemoryFigures;
+import dev.jvit.bench.compare.PythonTorch;
+import dev.jvit.core.Device;
+import dev.jvit.core.Parallel;
+import dev.jvit.core.backend.Backends;
+import dev.jvit.cuda.CudaBackend;
+import dev.jvit.vit.model.Models;
+import dev.jvit.vit.model.ViTConfig;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.OffsetDateTime;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code bench compare}: jvit beside PyTorch on the same machine in the same run (DESIGN "Performance
+ * method": ratios, measured side by side). For each preset it builds the model on both sides
+ * ({@link TrainStep}; reference/vit_torch.py, kept running as a server), warms both up, then alternates
+ * timed rounds of the same number of steps, jvit first in even rounds and PyTorch first in odd ones, and
+ * prints the medians as images per second with their ratio. Then the peak memory of a step on both sides,
+ * and SGEMM GFLOP/s per size (jvit's {@code bench gemm} and benchmarks/scripts/torch_matmul.py, which time
+ * the same way). Without PyTorch it says how to install it and prints jvit's figures alone.
+ */
+@Command(name = "compare", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Time training steps and SGEMM in jvit and PyTorch, alternately, and print the ratios.")
+final class CompareCommand implements Callable<Integer> {
+    static final List<String> ALL = List.of("mnist-tiny", "mnist-small", "cifar-demo", "vit-ti16", "hybrid-mnist");
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--config", split = ",", defaultValue = "mnist-tiny,mnist-small",
+            description = "Presets to train, comma separated; 'all' for mnist-tiny, mnist-small, cifar-demo, vit-ti16 and "
+                    + "hybrid-mnist; 'none' for SGEMM only. Default: ${DEFAULT-VALUE}.")
+    List<String> configs;
+
+    @Option(names = "--device", defaultValue = "cpu", description = "cpu or cuda. Default: ${DEFAULT-VALUE}.")
+    String device;
+
+    @Option(names = "--threads", description = "Threads on both sides (default: all cores).")
+    Integer threads;
+
+    @Option(names = "--batch", description = "Images per step (default: 128; 8 for vit-ti16).")
+    Integer batch;
+
+    @Option(names = "--steps", description = "Steps per timed round (default: enough for about --round-seconds on the slower side).")
+    Integer steps;
+
+    @Option(names = "--rounds", defaultValue = "3", description = "Timed rounds per side; medians are printed. Default: ${DEFAULT-VALUE}.")
+    int rounds;
+
+    @Option(names = "--warmup", defaultValue = "3", description = "Untimed steps on each side first, at least... Default: ${DEFAULT-VALUE}.")
+    int warmup;
+
+    @Option(names = "--warmup-seconds", defaultValue = "5",
+            description = "...and at least this long (the JIT compiles for seconds; PyTorch gets the same). Default: ${DEFAULT-VALUE}.")
+    double warmupSeconds;
+
+    @Option(names = "--round-seconds", defaultValue = "3", description = "Target length of a round when --steps is not given. Default: ${DEFAULT-VALUE}.")
+    double roundSeconds;
+
+    @Option(names = "--gemm-sizes", split = ",", defaultValue = "128,256,512,1024,2048",
+            description = "Square SGEMM sizes to compare (CPU only). Default: ${DEFAULT-VALUE}.")
+    List<Integer> gemmSizes;
+
+    @Option(names = "--no-gemm", description = "Skip the SGEMM comparison.")
+    boolean noGemm;
+
+    @Option(names = "--no-memory", description = "Skip the peak memory measurement.")
+    boolean noMemory;
+
+    @Option(names = "--python", description = "Python interpreter with PyTorch (default: $JVIT_PYTHON, else python3).")
+    String python;
+
+    @Option(names = "--omp-wait", defaultValue = "passive",
+            description = "OMP_WAIT_POLICY for PyTorch: passive (threads sleep at barriers, fair on a shared machine) or active. Default: ${DEFAULT-VALUE}.")
+    String ompWait;
+
+    @Option(names = "--repo", defaultValue = ".", description = "Repository root (where reference/ and benchmarks/scripts/ are). Default: the current folder.")
+    Path repo;
+
+    @Option(names = "--json", description = "Also write the results as JSON here (read by 'bench report').")
+    Path json;
+
+    @Override
+    public Integer call() throws IOException {
+        List<String> models = models();
+        if (rounds < 1) throw bad("--rounds must be >= 1, got " + rounds);
+        if (warmup < 1) throw bad("--warmup must be >= 1, got " + warmup);
+        if (steps != null && steps < 1) throw bad("--steps must be >= 1, got " + steps);
+        if (batch != null && batch < 1) throw bad("--batch must be >= 1, got " + batch);
+        if (threads != null && threads < 1) throw bad("--threads must be >= 1, got " + threads);
+        if (!ompWait.equals("passive") && !ompWait.equals("active")) throw bad("--omp-wait must be passive or active, got '" + ompWait + "'");
+        for (int n : gemmSizes) if (n < 1) throw bad("--gemm-sizes must be >= 1, got " + n);
+        Device dev;
+        try {
+            dev = Device.parse(device);
+        } catch (IllegalArgumentException e) {
+            throw bad("--device: " + e.getMessage());
+        }
+        String why = Backends.unavailableReason(dev);
+        if (why != null) throw bad("--device " + device + " is unavailable: " + why);
+        String torchDevice = dev.kind() == Device.Kind.CPU ? "cpu" : "cuda:" + dev.index();
+        int t = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+        Parallel.setThreads(t);
+        Path script = repo.resolve("reference/vit_torch.py"), gemmScript = repo.resolve("benchmarks/scripts/torch_matmul.py");
+
+        PrintStream out = System.out;
+        String date = OffsetDateTime.now().truncatedTo(ChronoUnit.SECONDS).toString();
+        MachineInfo machine = MachineInfo.read();
+        out.println("machine: " + machine.summary() + "; " + machine.java());
+        PythonTorch py = new PythonTorch(python(), t, ompWait);
+        PythonTorch.Probe probe = py.probe();
+        if (probe.ok()) {
+            for (Path p : List.of(script, gemmScript)) {
+                if (!Files.isRegularFile(p)) throw bad(p + " not found: run from the repository root or pass --repo");
+            }
+            out.printf(Locale.ROOT, "torch %s via %s, OMP_WAIT_POLICY=%s, OPENBLAS_NUM_THREADS=%d%n", probe.version(),
+                    py.python(), ompWait, t);
+        } else {
+            out.println(CompareFormat.torchMissing(py.python(), probe.reason()));
+        }
+        out.flush();
+
+        List<CompareResults.Train> trains = new ArrayList<>();
+        List<CompareResults.Memory> memories = new ArrayList<>();
+        for (String model : models) {
+            int b = batch != null ? batch : TrainStep.defaultBatch(model);
+            trainOne(model, b, dev, torchDevice, t, probe.ok() ? py : null, script, trains, memories);
+        }
+        List<CompareResults.Gemm> gemms = new ArrayList<>();
+        if (!noGemm && dev.kind() == Device.Kind.CPU) {
+            for (int i = 0; i < gemmSizes.size(); i++) {
+                int n = gemmSizes.get(i);
+                double jvit = Double.NaN, torch = Double.NaN;
+                // alternate which side goes first, as the training rounds do
+                for (int side = 0; side < 2; side++) {
+                    if ((side == 0) == (i % 2 == 0)) jvit = jvitGemm(n, t);
+                    else if (probe.ok()) torch = torchGemm(py, gemmScript, n, t);
+                }
+                out.println(CompareFormat.gemmLine(n, t, jvit, torch));
+                out.flush();
+                gemms.add(new CompareResults.Gemm(n, jvit, Double.isNaN(torch) ? null : torch));
+            }
+        }
+        if (json != null) {
+            String cmd = "./jvit bench " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+            CompareResults r = new CompareResults(date, cmd.strip(), machine, MachineInfo.currentLoadAverage(), torchDevice, t,
+                    probe.ok() ? probe.version() : null, probe.ok() ? null : probe.reason(), ompWait, trains, gemms, memories);
+            Path parent = json.toAbsolutePath().getParent();
+            if (parent != null) Files.createDirectories(parent);
+            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), r);
+            out.println("results written to " + json);
+        }
+        return 0;
+    }
+
+    /** Warm-up, alternating timed rounds and the memory probe of one preset on both sides. */
+    private void trainOne(String model, int b, Device dev, String torchDevice, int t, PythonTorch py, Path script,
+                          List<CompareResults.Train> trains, List<CompareResults.Memory> memories) throws IOException {
+        PrintStream out = System.out;
+        TrainStep step = new TrainStep(model, b, dev, 42);
+        try (PythonTorch.TrainServer torch = py == null ? null
+                : new PythonTorch.TrainServer(py, script, configJson(model), b, t, torchDevice)) {
+            double jvitStep = warm(k -> timeSteps(step, k));
+            double torchStep = torch == null ? 0 : warm(torch::steps);
+            int n = steps != null ? steps
+                    : (int) Math.max(1, Math.min(200, Math.round(roundSeconds / Math.max(jvitStep, torchStep))));
+            List<Double> jr = new ArrayList<>(), tr = new ArrayList<>();
+            for (int r = 0; r < rounds; r++) {
+                for (int side = 0; side < 2; side++) {
+                    if ((side == 0) == (r % 2 == 0)) jr.add(n * b / timeSteps(step, n));
+                    else if (torch != null) tr.add(n * b / torch.steps(n));
+                }
+            }
+            double jvit = CompareFormat.median(toArray(jr));
+            double tv = tr.isEmpty() ? Double.NaN : CompareFormat.median(toArray(tr));
+            out.println(CompareFormat.trainLine(model, device, t, jvit, tv));
+            out.flush();
+            trains.add(new CompareResults.Train(model, b, n, jvit, tr.isEmpty() ? null : tv, jr, tr));
+
+            if (!noMemory) {
+                long[] heap = HeapProbe.measure(step, 3);
+                long jvitDevice = Backends.forDevice(dev) instanceof CudaBackend cb ? cb.allocator().peakBytes() : -1;
+                long torchRss = -1, torchBuild = -1, torchDev = -1;
+                if (torch != null) {
+                    Map<String, String> m = torch.memory();
+                    torchRss = Long.parseLong(m.get("peak_rss_kb")) * 1024;
+                    torchBuild = Long.parseLong(torch.ready().get("rss_after_build_kb")) * 1024;
+                    if (m.containsKey("cuda_peak_bytes")) torchDev = Long.parseLong(m.get("cuda_peak_bytes"));
+                }
+                MemoryFigures f = new MemoryFigures(heap[0], heap[1], jvitDevice, torchRss, torchBuild, torchDev);
+                out.println(CompareFormat.memoryLine(model, device, b, f));
+                out.flush();
+                memories.add(new CompareResults.Memory(model, b, f));
+            }
+        }
+    }
+
+    /** Seconds that n steps take on one side. */
+    @FunctionalInterface
+    interface Stepper {
+        double run(int n) throws IOException;
+    }
+
+    /** Runs at least --warmup steps and --warmup-seconds; returns the seconds per step of the last batch of steps. */
+    private double warm(Stepper side) throws IOException {
+        double total = side.run(warmup), perStep = total / warmup;
+        while (total < warmupSeconds) {
+            int n = (int) Math.max(1, Math.min(1000, (warmupSeconds - total) / perStep));
+            double s = side.run(n);
+            total += s;
+            perStep = s / n;
+        }
+        return perStep;
+    }
+
+    private static double timeSteps(TrainStep step, int n) {
+        long t0 = System.nanoTime();
+        for (int i = 0; i < n; i++) step.run();
+        return (System.nanoTime() - t0) / 1e9;
+    }
+
+    /** jvit's SGEMM through {@code bench gemm}, whose one-line output is read back. */
+    private double jvitGemm(int n, int t) {
+        PrintStream old = System.out;
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        int code;
+        System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
+        try {
+            code = BenchCommand.run("gemm", "--size", Integer.toString(n), "--threads", Integer.toString(t));
+        } finally {
+            System.setOut(old);
+        }
+        String text = buf.toString(StandardCharsets.UTF_8);
+        if (code != 0) throw new IllegalStateException("bench gemm --size " + n + " failed (exit " + code + "): " + text.strip());
+        return CompareFormat.parseGflops(text);
+    }
+
+    private static double torchGemm(PythonTorch py, Path script, int n, int t) throws IOException {
+        String s = Integer.toString(n);
+        try {
+            return CompareFormat.parseGflops(py.run(script, List.of(Integer.toString(t), s, s, s)));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while timing PyTorch's matmul", e);
+        }
+    }
+
+    /** The preset as reference/vit_torch.py reads it: a ViTConfig's fields, or just the name for the hybrid. */
+    static String configJson(String model) throws IOException {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", model);
+        if (!model.equals(Models.HYBRID_MNIST)) {
+            ViTConfig c = ViTConfig.preset(model).withNumClasses(TrainStep.CLASSES);
+            m.put("imageSize", c.imageSize());
+            m.put("channels", c.channels());
+            m.put("patchSize", c.patchSize());
+            m.put("dim", c.dim());
+            m.put("depth", c.depth());
+            m.put("heads", c.heads());
+            m.put("mlpDim", c.mlpDim());
+            m.put("numClasses", c.numClasses());
+            m.put("dropout", c.dropout());
+            m.put("attnDropout", c.attnDropout());
+            m.put("dropPath", c.dropPath());
+            m.put("posEmbed", c.posEmbed().name().toLowerCase(Locale.ROOT));
+            m.put("classToken", c.classToken());
+            m.put("globalPool", c.globalPool());
+            m.put("convPatchEmbed", c.convPatchEmbed());
+            m.put("layerNormEps", c.layerNormEps());
+        }
+        return new ObjectMapper().writeValueAsString(m);
+    }
+
+    private List<String> models() {
+        List<String> out = new ArrayList<>();
+        for (String c : configs) {
+            String name = c.trim();
+            if (name.equals("all")) out.addAll(ALL);
+            else if (name.equals("none")) continue;
+            else if (Models.names().contains(name)) out.add(name);
+            else throw bad("unknown --config '" + name + "' (known: " + String.join(", ", Models.names()) + ", all, none)");
+        }
+        return out.stream().distinct().toList();
+    }
+
+    private String python() {
+        if (python != null) return python;
+        String env = System.getenv("JVIT_PYTHON");
+        return env != null && !env.isBlank() ? env : "python3";
+    }
+
+    private static double[] toArray(List<Double> xs) {
+        return xs.stream().mapToDouble(Double::doubleValue).toArray();
+    }
+
+    private ParameterException bad(String message) {
+        return new ParameterException(spec.commandLine(), message);
+    }
+}

@@ -1,0 +1,117 @@
+package dev.jvit.bench.compare;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The text of {@code bench compare}: the lines it prints and the lines it reads from its subprocesses
+ * (the PyTorch side's {@code key=value} replies, the GFLOP/s lines of both GEMM timers). Kept apart from
+ * the running so that the formats are tested without running anything. A missing PyTorch figure is NaN
+ * and prints as "n/a".
+ */
+public final class CompareFormat {
+    private static final Pattern RATE = Pattern.compile(":\\s*([0-9]+(?:\\.[0-9]*)?(?:[eE][-+]?[0-9]+)?) GFLOP/s\\s*$");
+
+    private CompareFormat() {}
+
+    /** {@code train mnist-small cpu threads=2: jvit 1234 img/s, torch 456 img/s, ratio 2.71}. */
+    public static String trainLine(String config, String device, int threads, double jvit, double torch) {
+        return String.format(Locale.ROOT, "train %s %s threads=%d: jvit %s img/s, torch %s", config, device, threads,
+                whole(jvit), Double.isNaN(torch) ? "n/a" : whole(torch) + " img/s, ratio " + ratio(jvit, torch));
+    }
+
+    /** {@code sgemm 1024 threads=2: jvit 150.2 GFLOP/s, torch 180.1 GFLOP/s, ratio 0.83}. */
+    public static String gemmLine(int size, int threads, double jvit, double torch) {
+        return String.format(Locale.ROOT, "sgemm %d threads=%d: jvit %.1f GFLOP/s, torch %s", size, threads, jvit,
+                Double.isNaN(torch) ? "n/a" : String.format(Locale.ROOT, "%.1f GFLOP/s, ratio %s", torch, ratio(jvit, torch)));
+    }
+
+    /**
+     * {@code memory mnist-small cpu batch=128: jvit heap peak 410 MB (live after forward 95 MB), torch peak RSS
+     * 545 MB (247 MB after import and build)}; on a GPU the device peaks of both follow.
+     */
+    public static String memoryLine(String config, String device, int batch, MemoryFigures m) {
+        StringBuilder s = new StringBuilder(String.format(Locale.ROOT,
+                "memory %s %s batch=%d: jvit heap peak %s (live after forward %s)", config, device, batch,
+                mb(m.jvitHeapPeakBytes()), mb(m.jvitLiveBytes())));
+        if (m.jvitDevicePeakBytes() >= 0) s.append(", device peak ").append(mb(m.jvitDevicePeakBytes()));
+        if (m.torchPeakRssBytes() < 0) {
+            s.append(", torch n/a");
+        } else {
+            s.append(", torch peak RSS ").append(mb(m.torchPeakRssBytes()));
+            if (m.torchRssAfterBuildBytes() >= 0) s.append(" (").append(mb(m.torchRssAfterBuildBytes())).append(" after import and build)");
+            if (m.torchDevicePeakBytes() >= 0) s.append(", device peak ").append(mb(m.torchDevicePeakBytes()));
+        }
+        return s.toString();
+    }
+
+    /** What to do without PyTorch; reason is the probe's one-line diagnosis. */
+    public static String torchMissing(String python, String reason) {
+        return "PyTorch is not available to " + python + " (" + reason + "), so only jvit's figures follow.\n"
+                + "To compare, install it: on Debian or Ubuntu 'sudo apt-get install python3-torch' (it uses the system "
+                + "BLAS; 'sudo apt-get install libopenblas0-pthread' gives it OpenBLAS), or 'pip install torch'; "
+                + "or name another interpreter with --python or JVIT_PYTHON.";
+    }
+
+    /** jvit / torch to two decimals. */
+    public static String ratio(double jvit, double torch) {
+        return String.format(Locale.ROOT, "%.2f", jvit / torch);
+    }
+
+    /** A rate as a whole number, at least three significant digits below 100 (a slow run never prints 0). */
+    static String whole(double rate) {
+        return rate >= 100 ? String.format(Locale.ROOT, "%.0f", rate) : String.format(Locale.ROOT, "%.3g", rate);
+    }
+
+    /** Bytes as megabytes (2^20) with no decimals, or "n/a" for a negative (unknown) figure. */
+    public static String mb(long bytes) {
+        return bytes < 0 ? "n/a" : String.format(Locale.ROOT, "%.0f MB", bytes / 1048576.0);
+    }
+
+    /**
+     * The GFLOP/s figure at the end of a GEMM timer's line, {@code sgemm 512x512x512 threads=2 kernel=packed:
+     * 150.2 GFLOP/s} (jvit) or {@code torch 512x512x512 threads=2: 180.1 GFLOP/s}; searched in the last line that
+     * has one, so warnings printed before it do not matter.
+     */
+    public static double parseGflops(String output) {
+        String[] lines = output.strip().split("\\R");
+        for (int i = lines.length - 1; i >= 0; i--) {
+            Matcher m = RATE.matcher(lines[i]);
+            if (m.find()) return Double.parseDouble(m.group(1));
+        }
+        throw new IllegalArgumentException("no 'N GFLOP/s' figure in the GEMM timer's output: "
+                + (output.isBlank() ? "(nothing)" : output.strip()));
+    }
+
+    /**
+     * A reply of reference/vit_torch.py, {@code KEYWORD key=value key=value}, checked to start with the
+     * expected keyword; an {@code error ...} reply or any other line fails with the line in the message.
+     */
+    public static Map<String, String> parseReply(String line, String keyword) {
+        if (line == null) throw new IllegalStateException("the PyTorch process ended before replying '" + keyword + "'");
+        String[] words = line.strip().split("\\s+");
+        if (!words[0].equals(keyword)) {
+            throw new IllegalStateException("the PyTorch process replied '" + line.strip() + "', expected '" + keyword + " ...'");
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String w : Arrays.copyOfRange(words, 1, words.length)) {
+            int eq = w.indexOf('=');
+            if (eq <= 0) throw new IllegalStateException("malformed field '" + w + "' in the PyTorch reply '" + line.strip() + "'");
+            out.put(w.substring(0, eq), w.substring(eq + 1));
+        }
+        return out;
+    }
+
+    /** The median of some samples (the mean of the middle two for an even count). */
+    public static double median(double[] samples) {
+        if (samples.length == 0) throw new IllegalArgumentException("median of no samples");
+        double[] s = samples.clone();
+        Arrays.sort(s);
+        int n = s.length;
+        return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+    }
+}
