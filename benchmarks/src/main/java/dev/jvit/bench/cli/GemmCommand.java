@@ -60,7 +60,7 @@ final class GemmCommand implements Callable<Integer> {
     @Option(names = "--runs", defaultValue = "9", description = "Timed samples; the median is printed. Default: ${DEFAULT-VALUE}.")
     int runs;
 
-    @Option(names = "--warmup", defaultValue = "1.0", description = "Seconds of warm-up (at least two calls; longer while calls still get faster). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--warmup", defaultValue = "3.0", description = "Seconds of warm-up (at least two calls; longer while calls still get faster). Default: ${DEFAULT-VALUE}.")
     double warmupSeconds;
 
     @Option(names = "--verbose", description = "Also print every sample.")
