@@ -23,6 +23,7 @@ behind the matrix products uses the same count.
 """
 
 import argparse
+import importlib
 import json
 import math
 import resource
@@ -51,10 +52,10 @@ COMMON = dict(numClasses=CLASSES, attnDropout=0.0, dropPath=0.0, classToken=True
 
 def preset(name):
     if name == "hybrid-mnist":
-        return {"name": name}
+        return {"name": name, "family": name}
     if name not in PRESETS:
         raise SystemExit(f"unknown preset '{name}' (known: {', '.join(list(PRESETS) + ['hybrid-mnist'])})")
-    return dict(name=name, **COMMON, **PRESETS[name])
+    return dict(name=name, family="vit", **COMMON, **PRESETS[name])
 
 
 # ---- position tables (vit/src/main/java/dev/jvit/vit/model/SinCos.java) ---------------------------------
@@ -218,16 +219,28 @@ class HybridMnist(nn.Module):
 
 
 def build(c):
-    if c["name"] == "hybrid-mnist":
+    """The model of a jvit preset description and its input (channels, size). "family" says which builder:
+    vit and hybrid-mnist live here; any other NAME is the module reference/zoo_NAME.py, whose build(c) returns
+    the same triple."""
+    family = c.get("family", "hybrid-mnist" if c["name"] == "hybrid-mnist" else "vit")
+    if family == "hybrid-mnist":
         return HybridMnist(), 1, 28
-    return VisionTransformer(c), c["channels"], c["imageSize"]
+    if family == "vit":
+        return VisionTransformer(c), c["channels"], c["imageSize"]
+    try:
+        module = importlib.import_module("zoo_" + family)
+    except ImportError as e:
+        raise SystemExit(f"no PyTorch twin for model family '{family}' (reference/zoo_{family}.py): {e}")
+    return module.build(c)
 
 
 def param_groups(model):
     """timm's split: no weight decay on biases, norm weights, tokens and position embeddings."""
     decay, no_decay = [], []
+    # timm's convention: a model names its extra no-decay parameters (tokens, bias tables) in no_weight_decay()
+    skip = {"cls_token", "pos_embed"} | set(getattr(model, "no_weight_decay", lambda: ())())
     for name, p in model.named_parameters():
-        (no_decay if p.ndim <= 1 or name in ("cls_token", "pos_embed") else decay).append(p)
+        (no_decay if p.ndim <= 1 or name in skip else decay).append(p)
     return [{"params": no_decay, "weight_decay": 0.0}, {"params": decay, "weight_decay": WEIGHT_DECAY}]
 
 

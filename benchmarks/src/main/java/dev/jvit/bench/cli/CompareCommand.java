@@ -14,7 +14,6 @@ import dev.jvit.core.Parallel;
 import dev.jvit.core.backend.Backends;
 import dev.jvit.cuda.CudaBackend;
 import dev.jvit.vit.model.Models;
-import dev.jvit.vit.model.ViTConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -270,30 +269,9 @@ final class CompareCommand implements Callable<Integer> {
         }
     }
 
-    /** The preset as reference/vit_torch.py reads it: a ViTConfig's fields, or just the name for the hybrid. */
+    /** The preset as reference/vit_torch.py reads it: the registry entry's reference description. */
     static String configJson(String model) throws IOException {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("name", model);
-        if (!model.equals(Models.HYBRID_MNIST)) {
-            ViTConfig c = ViTConfig.preset(model).withNumClasses(TrainStep.CLASSES);
-            m.put("imageSize", c.imageSize());
-            m.put("channels", c.channels());
-            m.put("patchSize", c.patchSize());
-            m.put("dim", c.dim());
-            m.put("depth", c.depth());
-            m.put("heads", c.heads());
-            m.put("mlpDim", c.mlpDim());
-            m.put("numClasses", c.numClasses());
-            m.put("dropout", c.dropout());
-            m.put("attnDropout", c.attnDropout());
-            m.put("dropPath", c.dropPath());
-            m.put("posEmbed", c.posEmbed().name().toLowerCase(Locale.ROOT));
-            m.put("classToken", c.classToken());
-            m.put("globalPool", c.globalPool());
-            m.put("convPatchEmbed", c.convPatchEmbed());
-            m.put("layerNormEps", c.layerNormEps());
-        }
-        return new ObjectMapper().writeValueAsString(m);
+        return new ObjectMapper().writeValueAsString(Models.spec(model).referenceConfig(TrainStep.CLASSES));
     }
 
     private List<String> models() {

@@ -134,6 +134,7 @@ class CompareCommandTest {
         assertEquals(8, m.get("patchSize"));
         assertEquals("sincos2d", m.get("posEmbed"));
         assertEquals(false, m.get("convPatchEmbed"));
-        assertEquals(Map.of("name", "hybrid-mnist"), new ObjectMapper().readValue(CompareCommand.configJson("hybrid-mnist"), Map.class));
+        assertEquals("vit", m.get("family"));
+        assertEquals(Map.of("name", "hybrid-mnist", "family", "hybrid-mnist"), new ObjectMapper().readValue(CompareCommand.configJson("hybrid-mnist"), Map.class));
     }
 }

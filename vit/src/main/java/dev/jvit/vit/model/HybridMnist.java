@@ -7,6 +7,8 @@ import dev.jvit.nn.Module;
 import dev.jvit.nn.layers.Linear;
 import dev.jvit.nn.layers.MultiHeadSelfAttention;
 
+import java.util.Map;
+
 /**
  * The course's hybrid model: fully connected layers with self-attention between them,
  * {@code Linear 784→128, ReLU, self-attention, Linear 128→64, ReLU, self-attention, Linear 64→10}.
@@ -16,6 +18,36 @@ import dev.jvit.nn.layers.MultiHeadSelfAttention;
  * at 1e-3) comes from the linear layers.
  */
 public final class HybridMnist extends Module implements Layer {
+    /** Its registry entry: 28x28 grey images, 10 classes only. */
+    static final ModelSpec SPEC = new ModelSpec() {
+        @Override
+        public String name() {
+            return Models.HYBRID_MNIST;
+        }
+
+        @Override
+        public int channels() {
+            return 1;
+        }
+
+        @Override
+        public int imageSize() {
+            return 28;
+        }
+
+        @Override
+        public Models.Built create(int numClasses, Generator g) {
+            if (numClasses != 10) throw new IllegalArgumentException(Models.HYBRID_MNIST + " has 10 classes, the data has " + numClasses);
+            HybridMnist m = new HybridMnist(g);
+            return new Models.Built(m, m, 28, 1);
+        }
+
+        @Override
+        public Map<String, Object> referenceConfig(int numClasses) {
+            return Map.of("name", Models.HYBRID_MNIST, "family", Models.HYBRID_MNIST);
+        }
+    };
+
     private final Linear fc1, fc2, fc3;
     private final MultiHeadSelfAttention attn1, attn2;
 
