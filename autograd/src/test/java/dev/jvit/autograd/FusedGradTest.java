@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Gradient checks of the fused ops (softmax, log-softmax, layer norm, GELU) and of dropout. */
+/** Gradient checks of the fused ops (softmax, log-softmax, layer norm, GELU, qkv attention) and of dropout. */
 class FusedGradTest {
 
     @Test
@@ -44,6 +44,17 @@ class FusedGradTest {
         check("gelu exact", x -> x[0].gelu(), param(1, 3, 7));
         check("gelu tanh", x -> x[0].gelu(GeluApproximation.TANH), param(1, 3, 7));
         check("gelu of transposed", x -> x[0].mT().gelu(GeluApproximation.NONE), param(1, 7, 3));
+    }
+
+    @Test
+    void qkvAttention() {
+        // head widths below and at the vector length, a token count with a vector tail, a sliced qkv view
+        check("qkvAttention H=2 D=3", x -> Function.apply(new dev.jvit.autograd.ops.QkvAttention(2, 0.4f), x[0]),
+                param(1, 2, 5, 18));
+        check("qkvAttention H=1 D=8", x -> Function.apply(new dev.jvit.autograd.ops.QkvAttention(1, 0.35f), x[0]),
+                param(2, 1, 11, 24));
+        check("qkvAttention of sliced rows", x -> Function.apply(new dev.jvit.autograd.ops.QkvAttention(2, 0.5f),
+                x[0].slice(1, 0, 8, 2)), param(3, 2, 8, 24));
     }
 
     @Test

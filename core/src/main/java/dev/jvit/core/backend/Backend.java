@@ -134,6 +134,25 @@ public interface Backend {
     /** dx = dy - exp(y) * sum(dy) per row, given y = logSoftmax(x). */
     NDArray logSoftmaxBackward(NDArray y, NDArray dy);
 
+    /**
+     * Multi-head self-attention straight from timm's fused qkv projection, without the permutes:
+     * qkv is (B, N, 3·H·D) laid out as (B, N, 3, H, D); per head, P = softmax(q·kᵀ·scale) and out = P·v.
+     * The default composes it from the primitive ops (the reference the fused kernels are tested against);
+     * a backend overrides it with a kernel that keeps each head's N x N scores in cache.
+     */
+    default AttentionResult attention(NDArray qkv, int heads, float scale) {
+        return AttentionReference.forward(qkv, heads, scale);
+    }
+
+    /**
+     * The gradient of {@link #attention} with respect to qkv, (B, N, 3·H·D), given the forward's probs
+     * (B, H, N, N) and dOut (B, N, H·D). With dS = P ∘ (dP − rowsum(dP ∘ P)) and dP = dO·vᵀ:
+     * dq = dS·k·scale, dk = dSᵀ·q·scale, dv = Pᵀ·dO.
+     */
+    default NDArray attentionBackward(NDArray qkv, NDArray probs, NDArray dOut, int heads, float scale) {
+        return AttentionReference.backward(qkv, probs, dOut, heads, scale);
+    }
+
     /** Layer norm over the last dimension C; weight and bias are (C) or null. */
     LayerNormResult layerNorm(NDArray x, NDArray weight, NDArray bias, float eps);
 

@@ -38,6 +38,7 @@ public final class CpuBackend implements Backend {
     private final CpuReductions reductions;
     private final CpuIndexing indexing;
     private final CpuFused fused;
+    private final CpuAttention attention;
     private final CpuOptimizer optimizer;
     private final CpuConv conv;
 
@@ -52,6 +53,7 @@ public final class CpuBackend implements Backend {
         this.reductions = new CpuReductions(this, kernels);
         this.indexing = new CpuIndexing(this, kernels);
         this.fused = new CpuFused(this, kernels);
+        this.attention = new CpuAttention(this, kernels);
         this.optimizer = new CpuOptimizer(this, kernels);
         this.conv = new CpuConv(this);
     }
@@ -487,6 +489,16 @@ public final class CpuBackend implements Backend {
     @Override
     public NDArray softmaxBackward(NDArray y, NDArray dy) {
         return fused.softmaxBackward(y, dy, false);
+    }
+
+    @Override
+    public dev.jvit.core.backend.AttentionResult attention(NDArray qkv, int heads, float scale) {
+        return attention.forward(qkv, heads, scale);
+    }
+
+    @Override
+    public NDArray attentionBackward(NDArray qkv, NDArray probs, NDArray dOut, int heads, float scale) {
+        return attention.backward(qkv, probs, dOut, heads, scale);
     }
 
     @Override

@@ -47,6 +47,24 @@ public interface CpuKernels {
     /** Log-softmax of one contiguous row: out = x - max - log(sum(exp(x - max))). */
     void logSoftmaxRow(float[] x, int xOff, float[] out, int outOff, int n);
 
+    /**
+     * One head of multi-head attention (see {@link ScalarAttention} for the layout): probs (N x N at pOff) =
+     * softmax((q·scale)·kᵀ), out rows (D floats at oOff + i·ors) = probs·v. scratch holds at least
+     * {@link #attentionScratch} floats.
+     */
+    void attentionHead(float[] qkv, int qBase, int kBase, int vBase, int rowStride, int n, int d, float scale,
+                       float[] probs, int pOff, float[] out, int oOff, int outRowStride, float[] scratch);
+
+    /** The backward of {@link #attentionHead}: dq, dk, dv rows into dqkv, which has qkv's layout and row stride. */
+    void attentionHeadBackward(float[] qkv, int qBase, int kBase, int vBase, int rowStride, int n, int d, float scale,
+                               float[] probs, int pOff, float[] dOut, int dBase, int dRowStride,
+                               float[] dqkv, int dqBase, int dkBase, int dvBase, float[] scratch);
+
+    /** Scratch floats one attention head of N tokens and width D needs: a transposed (D x N) operand and an N x N block. */
+    default int attentionScratch(int n, int d) {
+        return d * n + n * n;
+    }
+
     /** dx = y * (dy - dot(dy, y)) for one row, y the softmax output. */
     void softmaxBackwardRow(float[] y, int yOff, float[] dy, int dyOff, float[] dx, int dxOff, int n);
 

@@ -103,6 +103,20 @@ public final class ScalarKernels implements CpuKernels {
     }
 
     @Override
+    public void attentionHead(float[] qkv, int qBase, int kBase, int vBase, int rowStride, int n, int d, float scale,
+                              float[] probs, int pOff, float[] out, int oOff, int outRowStride, float[] scratch) {
+        ScalarAttention.forward(this, qkv, qBase, kBase, vBase, rowStride, n, d, scale, probs, pOff, out, oOff, outRowStride);
+    }
+
+    @Override
+    public void attentionHeadBackward(float[] qkv, int qBase, int kBase, int vBase, int rowStride, int n, int d,
+                                      float scale, float[] probs, int pOff, float[] dOut, int dBase, int dRowStride,
+                                      float[] dqkv, int dqBase, int dkBase, int dvBase, float[] scratch) {
+        ScalarAttention.backward(qkv, qBase, kBase, vBase, rowStride, n, d, scale, probs, pOff, dOut, dBase, dRowStride,
+                dqkv, dqBase, dkBase, dvBase, scratch);
+    }
+
+    @Override
     public void softmaxRow(float[] x, int xOff, float[] out, int outOff, int n) {
         float max = max(x, xOff, 1, n);
         float sum = 0f;

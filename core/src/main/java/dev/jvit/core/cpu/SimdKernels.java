@@ -617,6 +617,21 @@ public final class SimdKernels implements CpuKernels {
     // ---- softmax --------------------------------------------------------------------------------------
 
     @Override
+    public void attentionHead(float[] qkv, int qBase, int kBase, int vBase, int rowStride, int n, int d, float scale,
+                              float[] probs, int pOff, float[] out, int oOff, int outRowStride, float[] scratch) {
+        SimdAttention.forward(this, qkv, qBase, kBase, vBase, rowStride, n, d, scale, probs, pOff, out, oOff,
+                outRowStride, scratch);
+    }
+
+    @Override
+    public void attentionHeadBackward(float[] qkv, int qBase, int kBase, int vBase, int rowStride, int n, int d,
+                                      float scale, float[] probs, int pOff, float[] dOut, int dBase, int dRowStride,
+                                      float[] dqkv, int dqBase, int dkBase, int dvBase, float[] scratch) {
+        SimdAttention.backward(qkv, qBase, kBase, vBase, rowStride, n, d, scale, probs, pOff, dOut, dBase, dRowStride,
+                dqkv, dqBase, dkBase, dvBase, scratch);
+    }
+
+    @Override
     public void softmaxRow(float[] x, int xOff, float[] out, int outOff, int n) {
         if (n <= 0) return;
         // four passes over a row that stays in L1: x - max, exp in place, sum, scale

@@ -124,6 +124,19 @@ public final class Functional {
         return new AttentionOutput(dropped.matmul(v), weights);
     }
 
+    /**
+     * Multi-head self-attention straight from timm's fused qkv projection, as one graph node with the backend's
+     * fused kernel: qkv (B, N, 3·H·D) laid out as (B, N, 3, H, D) gives the merged heads (B, N, H·D) and the
+     * probabilities (B, H, N, N), the latter detached. No mask and no dropout on the probabilities: use
+     * {@link #attention} for those. Equal to splitting qkv into (B, H, N, D) views, {@link #attention}, and
+     * merging the heads back, without the copies.
+     */
+    public static AttentionOutput qkvAttention(Tensor qkv, int heads, float scale) {
+        dev.jvit.autograd.ops.QkvAttention op = new dev.jvit.autograd.ops.QkvAttention(heads, scale);
+        Tensor out = Function.apply(op, qkv);
+        return new AttentionOutput(out, Tensor.of(op.probs()));
+    }
+
     /** PyTorch's scaled_dot_product_attention with scale 1/sqrt(D); returns (..., Nq, Dv). */
     public static Tensor scaledDotProductAttention(Tensor q, Tensor k, Tensor v, AttentionMask mask, float dropoutP,
                                                    Generator generator, boolean training) {

@@ -59,7 +59,14 @@ public final class MultiHeadSelfAttention extends Module implements Layer {
                     + Shape.str(x.shape()));
         }
         int b = x.size(0), n = x.size(1);
-        Tensor qkvOut = qkv.forward(x).reshape(b, n, 3, numHeads, headDim).permute(2, 0, 3, 1, 4); // (3,B,H,N,D)
+        Tensor fused = qkv.forward(x); // (B, N, 3C) laid out as (B, N, 3, H, D)
+        if (mask == null && (attnDrop.p() == 0f || !attnDrop.isTraining())) {
+            // the common case (every ViT preset): one fused node reads q, k, v in place and writes (B, N, C)
+            Functional.AttentionOutput a = Functional.qkvAttention(fused, numHeads, scale);
+            lastAttention = keepAttention ? a.weights() : null;
+            return projDrop.forward(proj.forward(a.output()));
+        }
+        Tensor qkvOut = fused.reshape(b, n, 3, numHeads, headDim).permute(2, 0, 3, 1, 4); // (3,B,H,N,D)
         Tensor q = qkvOut.select(0, 0), k = qkvOut.select(0, 1), v = qkvOut.select(0, 2);
         Functional.AttentionOutput a = Functional.attention(q, k, v, mask, scale, attnDrop.p(), attnDrop.generator(),
                 attnDrop.isTraining());
