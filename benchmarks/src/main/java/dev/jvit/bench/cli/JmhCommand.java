@@ -96,16 +96,16 @@ final class JmhCommand implements Callable<Integer> {
         }
     }
 
-    /** The JVM flags the forks need (Vector API, collector), from the build; split on whitespace as a command line would be. */
+    /** The JVM flags the forks need, from the build; split on whitespace as a command line would be. */
     static String[] vectorArgs() throws IOException {
         Properties props = new Properties();
         try (InputStream in = JmhCommand.class.getResourceAsStream("/dev/jvit/bench/bench.properties")) {
             if (in == null) throw new IllegalStateException("bench.properties is missing from the classpath: build the benchmarks module with Maven");
             props.load(in);
         }
-        String args = props.getProperty("vector.args", "") + " " + props.getProperty("gc.args", "");
+        String args = props.getProperty("vector.args", "");
         if (args.isBlank() || args.contains("${")) {
-            throw new IllegalStateException("bench.properties was not filtered by the build (vector.args, gc.args='" + args + "')");
+            throw new IllegalStateException("bench.properties was not filtered by the build (vector.args='" + args + "')");
         }
         return args.trim().split("\\s+");
     }

@@ -84,6 +84,22 @@ public final class Checkpoint {
 
     /** Saves model, optimizer (may be null for weights only) and progress, replacing any earlier checkpoint there. */
     public static void save(Path file, Module model, Optimizer optimizer, Progress progress) throws IOException {
+        save(file, model, optimizer, progress, Map.of());
+    }
+
+    /**
+     * As {@link #save(Path, Module, Optimizer, Progress)}, plus named extra tensor sets that belong to the same
+     * moment of the run (e.g. "ema": the averaged weights), each written as {@code last.NAME-GEN.safetensors}
+     * in the same generation, so they commit with the rest; read them back with {@link #loadExtra}.
+     * Names are lower-case letters other than "model" and "optim".
+     */
+    public static void save(Path file, Module model, Optimizer optimizer, Progress progress,
+                            Map<String, Map<String, NDArray>> extras) throws IOException {
+        for (String name : extras.keySet()) {
+            if (!name.matches("[a-z]+") || name.equals("model") || name.equals("optim")) {
+                throw new IllegalArgumentException("checkpoint extra '" + name + "': use lower-case letters, not model or optim");
+            }
+        }
         Path target = file.toAbsolutePath();
         Path dir = target.getParent();
         Files.createDirectories(dir);
@@ -99,6 +115,12 @@ public final class Checkpoint {
         if (optimizer != null) {
             OptimizerState os = optimizer.stateDict();
             SafeTensors.write(dir.resolve(optimName), os.tensors(), os.metadata());
+        }
+        Map<String, String> extraNames = new TreeMap<>();
+        for (var e : extras.entrySet()) {
+            String name = String.format(Locale.ROOT, "%s.%s-%06d.safetensors", stem, e.getKey(), generation);
+            SafeTensors.write(dir.resolve(name), e.getValue(), Map.of("step", Long.toString(progress.step())));
+            extraNames.put(e.getKey(), name);
         }
 
         ObjectNode root = JSON.createObjectNode();
@@ -116,9 +138,16 @@ public final class Checkpoint {
         else root.put("best_metric", Double.toString(best));
         ObjectNode rng = root.putObject("rng");
         progress.rngStates().forEach(rng::put);
+        if (!extraNames.isEmpty()) {
+            ObjectNode ex = root.putObject("extras");
+            extraNames.forEach(ex::put);
+        }
         writeAtomically(target, JSON.writeValueAsBytes(root));
         syncDirectory(dir);
-        deleteOtherGenerations(dir, stem, modelName, optimizer != null ? optimName : null);
+        java.util.Set<String> keep = new java.util.HashSet<>(extraNames.values());
+        keep.add(modelName);
+        if (optimizer != null) keep.add(optimName);
+        deleteOtherGenerations(dir, stem, keep);
     }
 
     /** "last" for last.json; the whole name when it does not end in .json. */
@@ -171,16 +200,17 @@ public final class Checkpoint {
     }
 
     /** Deletes this checkpoint's tensor files of other generations, including orphans of a crashed save. */
-    private static void deleteOtherGenerations(Path dir, String stem, String keepModel, String keepOptim) throws IOException {
+    private static void deleteOtherGenerations(Path dir, String stem, java.util.Set<String> keep) throws IOException {
         // filtered by hand rather than by glob: the stem may contain glob characters
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
             for (Path f : files) {
                 String n = f.getFileName().toString();
-                if (n.equals(keepModel) || n.equals(keepOptim) || !n.endsWith(".safetensors")) continue;
-                String rest;
-                if (n.startsWith(stem + ".model-")) rest = n.substring(stem.length() + 7);
-                else if (n.startsWith(stem + ".optim-")) rest = n.substring(stem.length() + 7);
-                else continue;
+                if (keep.contains(n) || !n.endsWith(".safetensors") || !n.startsWith(stem + ".")) continue;
+                // STEM.KIND-NNNNNN.safetensors, KIND being model, optim or an extra's name
+                String rest = n.substring(stem.length() + 1);
+                int dash = rest.indexOf('-');
+                if (dash <= 0 || !rest.substring(0, dash).chars().allMatch(c -> c >= 'a' && c <= 'z')) continue;
+                rest = rest.substring(dash + 1);
                 String number = rest.substring(0, rest.length() - ".safetensors".length());
                 if (!number.isEmpty() && number.chars().allMatch(c -> c >= '0' && c <= '9')) Files.deleteIfExists(f);
             }
@@ -234,6 +264,28 @@ public final class Checkpoint {
         }
         if (optimizer != null) optimizer.loadStateDict(optimState);
         return readProgress(root, target);
+    }
+
+    /**
+     * The extra tensor set saved under name with the checkpoint (see {@link #save(Path, Module, Optimizer,
+     * Progress, Map)}), or null when the checkpoint has none of that name.
+     */
+    public static Map<String, NDArray> loadExtra(Path file, String name) throws IOException {
+        Path target = file.toAbsolutePath();
+        if (!Files.exists(target)) throw new NoSuchFileException(target.toString(), null, "no checkpoint here");
+        JsonNode root;
+        try {
+            root = JSON.readTree(target.toFile());
+        } catch (JsonProcessingException e) {
+            throw new IOException(target + ": not a readable checkpoint file: " + e.getOriginalMessage(), e);
+        }
+        JsonNode n = root.path("extras").path(name);
+        if (n.isMissingNode()) return null;
+        String f = n.asText("");
+        if (!n.isTextual() || f.isEmpty() || f.contains("/") || f.contains("\\")) {
+            throw new IOException(target + ": extra \"" + name + "\" must name a file beside it, got " + n);
+        }
+        return SafeTensors.load(target.getParent().resolve(f));
     }
 
     private static String requireText(JsonNode root, String field, Path file) throws IOException {

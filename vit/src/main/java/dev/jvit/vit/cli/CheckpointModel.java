@@ -1,14 +1,13 @@
 package dev.jvit.vit.cli;
 
 import dev.jvit.core.Device;
-import dev.jvit.core.Generator;
-import dev.jvit.nn.io.Checkpoint;
 import dev.jvit.vit.data.BatchLoader;
 import dev.jvit.vit.data.ImageDataset;
 import dev.jvit.vit.data.ImageFolder;
 import dev.jvit.vit.model.Models;
 import dev.jvit.vit.model.VisionTransformer;
 import dev.jvit.vit.train.RunInfo;
+import dev.jvit.vit.train.TrainedRun;
 
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
@@ -29,31 +28,10 @@ import java.util.List;
  */
 record CheckpointModel(Path checkpoint, RunInfo info, Models.Built model) {
 
-    /** Loads a run folder, or the checkpoint file (last.json) inside one. */
+    /** Loads a run folder, or the checkpoint file (last.json) inside one (see {@link TrainedRun#load}). */
     static CheckpointModel load(Path runDirOrCheckpoint) throws IOException {
-        if (!Files.exists(runDirOrCheckpoint)) {
-            throw new NoSuchFileException(runDirOrCheckpoint.toString(), null,
-                    "no checkpoint here (pass a run folder written by jvit train, or its last.json)");
-        }
-        Path file = RunInfo.checkpointOf(runDirOrCheckpoint);
-        if (!Files.exists(file)) {
-            throw new NoSuchFileException(file.toString(), null, "the run folder has no checkpoint (last.json) yet");
-        }
-        RunInfo info = RunInfo.read(runDirOrCheckpoint);
-        if (!Models.names().contains(info.model())) {
-            throw new IllegalArgumentException(file + ": the run's model '" + info.model()
-                    + "' is not a preset of this jvit (known: " + String.join(", ", Models.names()) + ")");
-        }
-        // the initial values are overwritten by the checkpoint; any seed will do
-        Models.Built built = Models.create(info.model(), info.numClasses(), new Generator(0));
-        if (built.channels() != info.channels() || built.imageSize() != info.imageSize()) {
-            throw new IllegalArgumentException(file + ": run.json says " + info.channels() + "x" + info.imageSize()
-                    + "x" + info.imageSize() + " images but " + info.model() + " takes " + built.channels() + "x"
-                    + built.imageSize() + "x" + built.imageSize());
-        }
-        Checkpoint.load(file, built.module(), null);
-        built.module().eval();
-        return new CheckpointModel(file, info, built);
+        TrainedRun run = TrainedRun.load(runDirOrCheckpoint);
+        return new CheckpointModel(run.checkpoint(), run.info(), run.model());
     }
 
     /** The model as a Vision Transformer with a class token, or a clear error saying why it is not one. */

@@ -2,6 +2,7 @@ package dev.jvit.vit.cli;
 
 import dev.jvit.core.Device;
 import dev.jvit.core.backend.Backends;
+import dev.jvit.vit.data.RandAugment;
 import dev.jvit.vit.model.Models;
 import dev.jvit.vit.train.Recipe;
 import dev.jvit.vit.train.TrainOptions;
@@ -18,7 +19,8 @@ import java.util.concurrent.Callable;
 final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--config", defaultValue = "mnist-small",
-            description = "Model preset: mnist-tiny, mnist-small, cifar-demo, vit-ti16, vit-s16, vit-b16, hybrid-mnist (default: ${DEFAULT-VALUE}).")
+            completionCandidates = Presets.class,
+            description = "Model preset: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     String config;
 
     @Option(names = "--dataset", defaultValue = "mnist",
@@ -43,7 +45,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--warmup", description = "Warmup epochs before cosine decay (default: the preset's recipe).")
     Double warmup;
 
-    @Option(names = "--label-smoothing", defaultValue = "0", description = "Label smoothing (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--label-smoothing", defaultValue = "0",
+            description = "Label smoothing; with mixup/cutmix it smooths the mixed targets, as timm (default: ${DEFAULT-VALUE}).")
     float labelSmoothing;
 
     @Option(names = "--grad-clip", defaultValue = "1.0", description = "Global gradient-norm clip, 0 for none (default: ${DEFAULT-VALUE}).")
@@ -83,8 +86,34 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--cutmix", defaultValue = "0", description = "Cutmix alpha, 0 for none (default: ${DEFAULT-VALUE}).")
     float cutmix;
 
+    @Option(names = "--teacher", paramLabel = "RUN",
+            description = "DeiT hard-label distillation: a run folder of jvit train (or its last.json) whose predictions "
+                    + "train the distillation head; the model needs a distillation token (e.g. deit-mnist).")
+    Path teacher;
+
+    @Option(names = "--drop-path", paramLabel = "RATE",
+            description = "Stochastic depth rate of the last block, rising linearly from 0 at the first (default: the preset's).")
+    Float dropPath;
+
+    @Option(names = "--rand-augment", paramLabel = "N,M",
+            description = "RandAugment: N random ops per image at magnitude M of 0..10 (timm's rand-mM-nN), e.g. 2,9 (default: off).")
+    String randAugment;
+
+    @Option(names = "--ema", paramLabel = "DECAY",
+            description = "Keep an exponential moving average of the weights with this decay (e.g. 0.9998), evaluated "
+                    + "each epoch beside the model and saved in the checkpoint (default: off).")
+    Double ema;
+
     @Option(names = "--no-progress", negatable = false, description = "No progress bar (one line per epoch only).")
     boolean noProgress;
+
+    /** The registry's preset names, for the help text. */
+    static final class Presets implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return Models.names().iterator();
+        }
+    }
 
     private static <T> T or(T given, T recipe) {
         return given != null ? given : recipe;
@@ -102,12 +131,14 @@ final class TrainCommand implements Callable<Integer> {
             System.err.println("jvit train: device " + dev + " is unavailable: " + reason);
             return 2;
         }
+        int[] ra = randAugment != null ? RandAugment.parse(randAugment) : new int[] {0, 0};
         Recipe r = Recipe.forModel(config);
         TrainOptions o = new TrainOptions(config, dataset, dataDir, or(epochs, r.epochs()), batchSize, or(lr, r.lr()),
                 or(weightDecay, r.weightDecay()), or(warmup, r.warmupEpochs()), labelSmoothing, gradClip, dev,
                 threads != null ? threads : Runtime.getRuntime().availableProcessors(), seed,
                 out != null ? out : Path.of("runs", config), resume, trainLimit, testLimit, valSize,
-                or(augment, r.augment()), mixup, cutmix, !noProgress);
+                or(augment, r.augment()), mixup, cutmix, !noProgress, teacher, dropPath, ra[0], ra[1],
+                ema != null ? ema : 0.0);
         new Trainer(o, System.out).run();
         return 0;
     }

@@ -28,4 +28,12 @@ public interface ModelSpec {
      * builder needs.
      */
     Map<String, Object> referenceConfig(int numClasses);
+
+    /**
+     * This preset with another stochastic-depth rate (the last block's; earlier blocks get linearly less, timm's
+     * drop_path_rate), for {@code jvit train --drop-path}. Presets without DropPath layers say so.
+     */
+    default ModelSpec withDropPath(float rate) {
+        throw new IllegalArgumentException(name() + " has no stochastic depth (DropPath) layers, so --drop-path does not apply");
+    }
 }

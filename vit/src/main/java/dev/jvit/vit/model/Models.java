@@ -28,6 +28,9 @@ public final class Models {
         List<ModelSpec> all = new ArrayList<>();
         for (String n : ViTConfig.presetNames()) all.add(new ViTSpec(ViTConfig.preset(n)));
         all.add(HybridMnist.SPEC);
+        all.addAll(DeitSpec.specs());
+        all.addAll(dev.jvit.vit.model.swin.SwinPresets.specs());
+        all.addAll(ConvPresets.specs());
         Map<String, ModelSpec> m = new LinkedHashMap<>();
         for (ModelSpec s : all) {
             if (m.put(s.name(), s) != null) throw new IllegalStateException("two model presets named " + s.name());

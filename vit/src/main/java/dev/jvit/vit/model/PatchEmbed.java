@@ -2,6 +2,7 @@ package dev.jvit.vit.model;
 
 import dev.jvit.autograd.Tensor;
 import dev.jvit.core.Generator;
+import dev.jvit.nn.Layer;
 import dev.jvit.nn.Module;
 import dev.jvit.nn.layers.Conv2d;
 
@@ -11,7 +12,7 @@ import dev.jvit.nn.layers.Conv2d;
  * patchify + one matmul with the weight flattened to (D, C·p·p) — the course's formulation. The weights are
  * the same either way; a test checks the two agree.
  */
-public final class PatchEmbed extends Module {
+public final class PatchEmbed extends Module implements Layer {
     private final int patchSize, dim;
     private final boolean useConv;
     private final Conv2d proj;
@@ -24,6 +25,7 @@ public final class PatchEmbed extends Module {
     }
 
     /** x (B, C, H, W) to tokens (B, N, D). */
+    @Override
     public Tensor forward(Tensor x) {
         if (useConv) return proj.forwardTokens(x);
         Tensor patches = Patchify.apply(x, patchSize); // (B, N, C·p·p)

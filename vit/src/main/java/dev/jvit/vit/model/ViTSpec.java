@@ -31,6 +31,11 @@ record ViTSpec(ViTConfig config) implements ModelSpec {
     }
 
     @Override
+    public ModelSpec withDropPath(float rate) {
+        return new ViTSpec(config.withDropout(config.dropout(), config.attnDropout(), rate));
+    }
+
+    @Override
     public Map<String, Object> referenceConfig(int numClasses) {
         ViTConfig c = config.withNumClasses(numClasses);
         Map<String, Object> m = new LinkedHashMap<>();

@@ -29,7 +29,8 @@ import java.util.List;
  */
 public final class VisionTransformer extends Module implements Layer {
     private final ViTConfig config;
-    private final PatchEmbed patchEmbed;
+    private final Layer embed;        // images (B, C, H, W) to tokens (B, N, D)
+    private final PatchEmbed patchEmbed; // the same object when it is timm's PatchEmbed, else null
     private final Tensor clsToken;   // (1, 1, D) or null
     private final Tensor posEmbed;   // (1, T, D) or null
     private final Dropout posDrop;
@@ -38,9 +39,18 @@ public final class VisionTransformer extends Module implements Layer {
     private final Linear head;
 
     public VisionTransformer(ViTConfig c, Generator g) {
+        this(c, new PatchEmbed(c.channels(), c.patchSize(), c.dim(), c.convPatchEmbed(), g), g);
+    }
+
+    /**
+     * A ViT whose tokens come from another embedding, such as the hybrid model's convolutional stem (timm's
+     * {@code HybridEmbed}): it must turn (B, c.channels, c.imageSize, c.imageSize) into c.numPatches() tokens
+     * of width c.dim; c.patchSize is then the embedding's total stride. Registered as {@code patch_embed}.
+     */
+    public <E extends Module & Layer> VisionTransformer(ViTConfig c, E patchEmbed, Generator g) {
         this.config = c;
-        this.patchEmbed = registerModule("patch_embed", new PatchEmbed(c.channels(), c.patchSize(), c.dim(),
-                c.convPatchEmbed(), g));
+        this.embed = registerModule("patch_embed", patchEmbed);
+        this.patchEmbed = patchEmbed instanceof PatchEmbed p ? p : null;
         this.clsToken = c.classToken()
                 ? registerParameter("cls_token", Init.truncNormal(NDArray.empty(DType.FLOAT32, 1, 1, c.dim()), 0.02f, g), false)
                 : null;
@@ -101,7 +111,11 @@ public final class VisionTransformer extends Module implements Layer {
             throw new IllegalArgumentException(config.name() + " expects images (B, " + config.channels() + ", "
                     + config.imageSize() + ", " + config.imageSize() + "), got " + Shape.str(s));
         }
-        Tensor t = patchEmbed.forward(x); // (B, N, D)
+        Tensor t = embed.forward(x); // (B, N, D)
+        if (t.rank() != 3 || t.size(1) != config.numPatches() || t.size(2) != config.dim()) {
+            throw new IllegalStateException(config.name() + ": the patch embedding gave " + Shape.str(t.shape())
+                    + ", expected (B, " + config.numPatches() + ", " + config.dim() + ")");
+        }
         if (clsToken != null) t = Tensor.concat(1, clsToken.expand(s[0], 1, config.dim()), t);
         if (posEmbed != null) t = t.add(posEmbed);
         t = posDrop.forward(t);
@@ -134,6 +148,7 @@ public final class VisionTransformer extends Module implements Layer {
         return List.copyOf(blocks);
     }
 
+    /** timm's PatchEmbed of this model, or null when it was built with another embedding. */
     public PatchEmbed patchEmbed() {
         return patchEmbed;
     }

@@ -17,6 +17,9 @@ import dev.jvit.vit.data.DataSplits;
 import dev.jvit.vit.data.ImageDataset;
 import dev.jvit.vit.data.Mixing;
 import dev.jvit.vit.data.Normalization;
+import dev.jvit.vit.data.RandAugment;
+import dev.jvit.vit.model.DistilledVisionTransformer;
+import dev.jvit.vit.model.ModelSpec;
 import dev.jvit.vit.model.Models;
 import dev.jvit.vit.viz.CurvePlot;
 import me.tongfei.progressbar.ProgressBar;
@@ -29,6 +32,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
+import dev.jvit.core.NDArray;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -36,7 +40,10 @@ import java.util.concurrent.TimeUnit;
  * The training loop behind {@code jvit train}: AdamW with linear warmup and cosine decay, cross-entropy with
  * optional label smoothing, a validation pass and an atomic checkpoint after every epoch, {@code metrics.csv}
  * and {@code curves.png} in the run folder, a checkpoint on Ctrl-C, exact resumption, and the test accuracy
- * printed last.
+ * printed last. The recipe options: stochastic depth ({@code --drop-path}), RandAugment, mixup/cutmix with
+ * soft-target cross-entropy (smoothing applies to the mixed targets, as timm's), an EMA of the weights
+ * evaluated beside the model and saved with it, and DeiT's hard-label distillation from a teacher run for
+ * models with a distillation token.
  *
  * <p>Every random choice is a function of the seed: initialisation, the order and augmentation of each batch
  * (see {@link BatchLoader}) and the dropout masks (their generators are saved in the checkpoint), so a run
@@ -58,7 +65,8 @@ public final class Trainer {
     }
 
     /** What a finished (or interrupted) run reports. */
-    public record Result(double testAccuracy, double testLoss, int epochsDone, long steps, boolean interrupted) {}
+    public record Result(double testAccuracy, double testLoss, int epochsDone, long steps, boolean interrupted,
+                         double emaTestAccuracy) {}
 
     public Result run() throws IOException {
         Parallel.setThreads(o.threads());
@@ -71,14 +79,34 @@ public final class Trainer {
                     + input[1] + " images but " + train.name() + " has " + train.channels() + "x"
                     + train.height() + "x" + train.width() + " (pick a model that fits the dataset)");
         }
-        Models.Built model = Models.create(o.model(), train.numClasses(), new Generator(o.seed()));
+        ModelSpec spec = Models.spec(o.model());
+        if (o.dropPath() != null) spec = spec.withDropPath(o.dropPath());
+        Models.Built model = spec.create(train.numClasses(), new Generator(o.seed()));
         model.module().to(o.device());
+        DistilledVisionTransformer distilled = model.module() instanceof DistilledVisionTransformer d ? d : null;
+        Normalization norm = Normalization.forDataset(train);
+        Teacher teacher = null;
+        if (o.teacher() != null) {
+            if (distilled == null) {
+                throw new IllegalArgumentException("--teacher needs a model with a distillation token (e.g. deit-mnist); "
+                        + o.model() + " has none");
+            }
+            teacher = Teacher.load(o.teacher(), input[0], input[1], train.numClasses(), norm, o.device());
+        }
+        ModelEma ema = null;
+        if (o.ema() > 0) {
+            // a second instance of the same model holds the average; its initial values are copied over
+            Models.Built copy = spec.create(train.numClasses(), new Generator(o.seed()));
+            copy.module().to(o.device());
+            ema = new ModelEma(o.ema(), model.module(), copy);
+        }
 
         BatchLoader.Builder trainLoader = BatchLoader.builder(train, o.batchSize()).seed(o.seed()).device(o.device());
         if (o.augment()) {
             trainLoader.augment(Augmentation.randomCrop(train.height() >= 32 ? 4 : 2));
             if (train.name().startsWith("cifar")) trainLoader.augment(Augmentation.horizontalFlip());
         }
+        if (o.randAugmentN() > 0) trainLoader.augment(new RandAugment(o.randAugmentN(), o.randAugmentM(), norm));
         if (o.mixup() > 0 || o.cutmix() > 0) trainLoader.mixing(new Mixing(o.mixup(), o.cutmix(), 0.5f));
         BatchLoader loader = trainLoader.build();
         BatchLoader valLoader = evalLoader(data.validation());
@@ -92,7 +120,6 @@ public final class Trainer {
         Map<String, Generator> generators = RandomStates.collect(model.module());
 
         Files.createDirectories(o.outDir());
-        Normalization norm = Normalization.forDataset(train);
         new RunInfo(o.model(), o.dataset(), train.classNames(), train.channels(), train.height(), norm.mean(),
                 norm.std(), o.seed()).write(o.outDir());
         Path checkpoint = o.outDir().resolve(CHECKPOINT);
@@ -104,6 +131,16 @@ public final class Trainer {
             if (!Files.exists(checkpoint)) throw new IOException("--resume: no checkpoint at " + checkpoint);
             Checkpoint.Progress p = Checkpoint.load(checkpoint, model.module(), optimizer);
             generators.forEach(p::restore);
+            Map<String, NDArray> emaState = Checkpoint.loadExtra(checkpoint, EMA);
+            if (ema != null) {
+                if (emaState == null) {
+                    throw new IllegalArgumentException("--resume with --ema: " + checkpoint
+                            + " holds no EMA weights (the run was started without --ema)");
+                }
+                ema.load(emaState);
+            } else if (emaState != null) {
+                out.println("note: the checkpoint's EMA weights are dropped (no --ema given)");
+            }
             step = p.step();
             startEpoch = (int) p.epoch();
             best = p.bestMetric();
@@ -114,6 +151,11 @@ public final class Trainer {
         out.printf(Locale.ROOT, "model %s: %,d parameters; %s: %d train, %d validation, %d test images; device %s, %d threads%n",
                 o.model(), model.module().parameterCount(), o.dataset(), train.size(), data.validation().size(),
                 data.test().size(), o.device(), Parallel.threads());
+        if (teacher != null) {
+            out.printf(Locale.ROOT, "distilling from teacher %s (%s)%n", teacher.run().info().model(), teacher.run().checkpoint());
+        } else if (distilled != null) {
+            out.printf(Locale.ROOT, "%s: no --teacher, so the distillation head learns the labels too%n", o.model());
+        }
 
         Thread hook = new Thread(this::onInterrupt, "jvit-ctrl-c");
         Runtime.getRuntime().addShutdownHook(hook);
@@ -128,14 +170,26 @@ public final class Trainer {
                 try (ProgressBar bar = progressBar(epoch, stepsPerEpoch, firstBatch)) {
                     for (Batch b : loader.epoch(epoch, firstBatch)) {
                         schedule.apply(optimizer, step);
-                        Tensor logits = model.layer().forward(Tensor.of(b.images()));
+                        Tensor images = Tensor.of(b.images());
                         Tensor target = Tensor.of(b.targets() != null ? b.targets() : b.labels());
-                        Tensor loss = Functional.crossEntropy(logits, target, o.labelSmoothing(),
-                                Functional.IGNORE_INDEX, Reduction.MEAN);
+                        Tensor loss;
+                        NDArray logits;
+                        if (distilled != null) {
+                            DistilledVisionTransformer.Heads heads = distilled.forwardHeads(images);
+                            Tensor teacherLabels = teacher != null ? Tensor.of(teacher.labels(b.images())) : null;
+                            loss = DistillationLoss.hard(heads, target, o.labelSmoothing(), teacherLabels);
+                            logits = heads.cls().value().add(heads.dist().value()); // the argmax of their mean
+                        } else {
+                            Tensor y = model.layer().forward(images);
+                            loss = Functional.crossEntropy(y, target, o.labelSmoothing(), Functional.IGNORE_INDEX,
+                                    Reduction.MEAN);
+                            logits = y.value();
+                        }
                         optimizer.zeroGrad();
                         loss.backward();
                         if (o.gradClip() > 0) GradClip.clipGradNorm(model.module(), o.gradClip());
                         optimizer.step();
+                        if (ema != null) ema.update();
                         step++;
                         lossSum += loss.item() * b.size();
                         correct += countCorrect(logits, b);
@@ -147,24 +201,26 @@ public final class Trainer {
                                     lossSum / seen, 100.0 * correct / seen, seen / secs));
                         }
                         if (stopRequested || step == stopAtStep) {
-                            Checkpoint.save(checkpoint, model.module(), optimizer,
-                                    Checkpoint.Progress.of(epoch, step, best, generators));
+                            save(checkpoint, model, optimizer, ema, Checkpoint.Progress.of(epoch, step, best, generators));
                             out.printf(Locale.ROOT, "%ninterrupted: checkpoint saved at epoch %d, step %d; continue with --resume%n",
                                     epoch, step);
-                            return new Result(Double.NaN, Double.NaN, epoch, step, true);
+                            return new Result(Double.NaN, Double.NaN, epoch, step, true, Double.NaN);
                         }
                     }
                 }
                 double secs = (System.nanoTime() - t0) / 1e9;
                 Eval val = evaluate(model, valLoader);
+                Eval emaVal = ema != null ? evaluate(ema.model(), valLoader) : null;
                 if (Double.isNaN(best) || val.accuracy > best) best = val.accuracy;
                 EpochMetrics m = new EpochMetrics(epoch + 1, lossSum / Math.max(seen, 1), (double) correct / Math.max(seen, 1),
-                        val.loss, val.accuracy, optimizer.paramGroups().get(0).lr(), seen / secs, secs);
+                        val.loss, val.accuracy, optimizer.paramGroups().get(0).lr(), seen / secs, secs,
+                        emaVal != null ? emaVal.accuracy : Double.NaN);
                 metrics.append(m);
                 CurvePlot.write(metrics.rows(), o.model() + " on " + o.dataset(), o.outDir().resolve("curves.png"));
-                Checkpoint.save(checkpoint, model.module(), optimizer, Checkpoint.Progress.of(epoch + 1, step, best, generators));
-                out.printf(Locale.ROOT, "epoch %d/%d: train loss %.4f acc %.2f%% | val loss %.4f acc %.2f%% | %.0f img/s, %.1f s%n",
+                save(checkpoint, model, optimizer, ema, Checkpoint.Progress.of(epoch + 1, step, best, generators));
+                out.printf(Locale.ROOT, "epoch %d/%d: train loss %.4f acc %.2f%% | val loss %.4f acc %.2f%%%s | %.0f img/s, %.1f s%n",
                         epoch + 1, o.epochs(), m.trainLoss(), 100 * m.trainAccuracy(), m.valLoss(), 100 * m.valAccuracy(),
+                        emaVal != null ? String.format(Locale.ROOT, " | EMA val acc %.2f%%", 100 * emaVal.accuracy) : "",
                         m.imagesPerSec(), secs);
             }
         } finally {
@@ -178,7 +234,22 @@ public final class Trainer {
         Eval test = evaluate(model, testLoader);
         out.printf(Locale.ROOT, "test accuracy: %.2f%% (%d/%d), test loss %.4f%n", 100 * test.accuracy,
                 test.correct, test.count, test.loss);
-        return new Result(test.accuracy, test.loss, epoch, step, false);
+        double emaAccuracy = Double.NaN;
+        if (ema != null) {
+            Eval e = evaluate(ema.model(), testLoader);
+            emaAccuracy = e.accuracy;
+            out.printf(Locale.ROOT, "EMA (decay %s) test accuracy: %.2f%% (%d/%d), test loss %.4f%n", ema.decay(),
+                    100 * e.accuracy, e.correct, e.count, e.loss);
+        }
+        return new Result(test.accuracy, test.loss, epoch, step, false, emaAccuracy);
+    }
+
+    static final String EMA = "ema";
+
+    /** One atomic checkpoint: model, optimizer, progress and, with --ema, the averaged weights. */
+    private static void save(Path checkpoint, Models.Built model, AdamW optimizer, ModelEma ema, Checkpoint.Progress p)
+            throws IOException {
+        Checkpoint.save(checkpoint, model.module(), optimizer, p, ema != null ? Map.of(EMA, ema.stateDict()) : Map.of());
     }
 
     /** Behave as if Ctrl-C arrived during this step (tests of the interrupt-and-resume path). */
@@ -224,7 +295,7 @@ public final class Trainer {
                 Tensor loss = Functional.crossEntropy(logits, Tensor.of(b.labels()), 0f, Functional.IGNORE_INDEX,
                         Reduction.SUM);
                 lossSum += loss.item();
-                correct += countCorrect(logits, b);
+                correct += countCorrect(logits.value(), b);
                 count += b.size();
             }
         }
@@ -232,9 +303,14 @@ public final class Trainer {
         return new Eval(lossSum / count, (double) correct / count, correct, count);
     }
 
-    private static long countCorrect(Tensor logits, Batch b) {
-        int[] predicted = logits.value().argmax(1).toIntArray();
-        int[] labels = b.labels().toIntArray();
+    /**
+     * Predictions that match the batch's class. With mixup or cutmix targets that class is the target's largest
+     * component (the image that covers more of the blend), not the first image's label, which is the minority
+     * class whenever λ < 1/2.
+     */
+    static long countCorrect(NDArray logits, Batch b) {
+        int[] predicted = logits.argmax(1).toIntArray();
+        int[] labels = b.targets() != null ? b.targets().argmax(1).toIntArray() : b.labels().toIntArray();
         long c = 0;
         for (int i = 0; i < labels.length; i++) if (predicted[i] == labels[i]) c++;
         return c;
