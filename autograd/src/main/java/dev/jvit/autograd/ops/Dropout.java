@@ -4,7 +4,6 @@ import dev.jvit.autograd.Function;
 import dev.jvit.core.DType;
 import dev.jvit.core.Generator;
 import dev.jvit.core.NDArray;
-import dev.jvit.core.backend.BinaryOp;
 
 /**
  * Inverted dropout: y = x * mask with mask = (u >= p) / (1 - p), u uniform in [0, 1) drawn from the generator
@@ -28,11 +27,9 @@ public final class Dropout extends Function {
         if (p == 1f) {
             mask = NDArray.full(0f, x[0].device(), x[0].shape()); // 1/(1-p) would turn 0 * inf into NaN
         } else {
-            // the mask is built in place in one buffer: dropout runs after nearly every layer of a ViT
+            // one fused pass into one buffer: dropout runs after nearly every layer of a ViT
             mask = NDArray.empty(DType.FLOAT32, x[0].device(), x[0].shape());
-            mask.backend().uniform(mask, 0f, 1f, generator);
-            mask.binaryInPlace(BinaryOp.GE, NDArray.full(p, x[0].device()));
-            mask.binaryInPlace(BinaryOp.MUL, NDArray.full(1f / (1f - p), x[0].device()));
+            mask.backend().dropoutMask(mask, p, generator);
         }
         save(mask);
         return x[0].mul(mask);

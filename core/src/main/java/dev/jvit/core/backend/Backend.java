@@ -119,6 +119,17 @@ public interface Backend {
      */
     void uniform(NDArray dst, float low, float high, Generator g);
 
+    /**
+     * Fills dst with an inverted-dropout mask for probability p in [0, 1): 1/(1-p) where a uniform draw is
+     * at least p, else 0. Exactly what {@code uniform(dst, 0, 1, g)}, then {@code >= p}, then {@code * 1/(1-p)}
+     * give (the default does that); a backend fuses the three passes into one.
+     */
+    default void dropoutMask(NDArray dst, float p, Generator g) {
+        uniform(dst, 0f, 1f, g);
+        dst.binaryInPlace(BinaryOp.GE, NDArray.full(p, dst.device()));
+        dst.binaryInPlace(BinaryOp.MUL, NDArray.full(1f / (1f - p), dst.device()));
+    }
+
     /** Fills dst with normal values: as {@link #uniform}, with {@code Generator.gaussianAt(key, i)}. */
     void normal(NDArray dst, float mean, float std, Generator g);
 

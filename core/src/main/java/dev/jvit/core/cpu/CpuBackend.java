@@ -449,6 +449,13 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public void dropoutMask(NDArray dst, float p, Generator g) {
+        float scale = 1f / (1f - p);
+        long key = g.nextLong(); // the same draw uniform(dst, 0, 1, g) would make, so the masks agree
+        fillCounterBased(dst, i -> Generator.uniformAt(key, i) >= p ? scale : 0f);
+    }
+
+    @Override
     public void normal(NDArray dst, float mean, float std, Generator g) {
         long key = g.nextLong();
         fillCounterBased(dst, i -> mean + std * Generator.gaussianAt(key, i));
