@@ -53,7 +53,10 @@ final class Engine {
             if (t.isLeaf() || t.retainsGrad()) t.accumulateGrad(g.value, g.owned);
             Function fn = t.gradFn();
             if (fn == null) continue;
+            long t0 = OpProfiler.ENABLED ? System.nanoTime() : 0;
             NDArray[] inGrads = fn.backward(g.value);
+            if (OpProfiler.ENABLED) OpProfiler.record(fn.name(), "backward", System.nanoTime() - t0);
+            long t1 = OpProfiler.ENABLED ? System.nanoTime() : 0;
             Tensor[] inputs = fn.inputs();
             if (inGrads.length != inputs.length) {
                 throw new IllegalStateException(fn.name() + ".backward returned " + inGrads.length
@@ -67,6 +70,7 @@ final class Engine {
                 if (acc == null) grads.put(inputs[j], new Grad(gj, fresh));
                 else acc.add(gj);
             }
+            if (OpProfiler.ENABLED) OpProfiler.record("(engine)", "accumulate", System.nanoTime() - t1);
             if (!retainGraph) fn.release();
         }
     }

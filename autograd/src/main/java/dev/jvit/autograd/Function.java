@@ -59,7 +59,9 @@ public abstract class Function {
         fn.needsInputGrad = needs;
         NDArray[] values = new NDArray[inputs.length];
         for (int i = 0; i < inputs.length; i++) values[i] = inputs[i].value();
+        long t0 = OpProfiler.ENABLED ? System.nanoTime() : 0;
         NDArray out = fn.forward(values);
+        if (OpProfiler.ENABLED) OpProfiler.record(fn.name(), "forward", System.nanoTime() - t0);
         if (!fn.recording) {
             fn.saved = null;
             return new Tensor(out, false, null);

@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Gradient checks of the fused ops (softmax, log-softmax, layer norm, GELU, qkv attention) and of dropout. */
@@ -55,6 +56,25 @@ class FusedGradTest {
                 param(2, 1, 11, 24));
         check("qkvAttention of sliced rows", x -> Function.apply(new dev.jvit.autograd.ops.QkvAttention(2, 0.5f),
                 x[0].slice(1, 0, 8, 2)), param(3, 2, 8, 24));
+    }
+
+    @Test
+    void linear() {
+        check("linear with bias", x -> Function.apply(new dev.jvit.autograd.ops.Linear(), x[0], x[1], x[2]),
+                param(1, 7, 5), param(2, 3, 5), param(3, 3));
+        check("linear without bias", x -> Function.apply(new dev.jvit.autograd.ops.Linear(), x[0], x[1]),
+                param(4, 7, 5), param(5, 3, 5));
+        check("linear of transposed input and weight", x -> Function.apply(new dev.jvit.autograd.ops.Linear(),
+                x[0].mT(), x[1].mT(), x[2]), param(6, 5, 7), param(7, 5, 3), param(8, 3));
+    }
+
+    @Test
+    void linearEqualsMatmulPlusBias() {
+        Tensor x = param(1, 9, 6), w = param(2, 4, 6), b = param(3, 4);
+        float[] fused = Function.apply(new dev.jvit.autograd.ops.Linear(), x, w, b).toFloatArray();
+        float[] composed = x.matmul(w.mT()).add(b).toFloatArray();
+        assertArrayEquals(composed, fused, 1e-5f);
+        assertThrows(IllegalArgumentException.class, () -> Function.apply(new dev.jvit.autograd.ops.Linear(), x, param(4, 4, 5), b));
     }
 
     @Test

@@ -77,6 +77,16 @@ public interface Backend {
      */
     NDArray matmul(NDArray a, NDArray b);
 
+    /**
+     * A fully connected layer, y = x · weightᵀ + bias, with x (M, K), weight (N, K) and bias (N) or null; y is
+     * (M, N). The default composes matmul and a broadcast add; a backend may fuse the bias into the product
+     * (the CPU backend starts the GEMM's accumulator from the bias rows, saving a pass over y).
+     */
+    default NDArray linear(NDArray x, NDArray weight, NDArray bias) {
+        NDArray y = matmul(x, weight.mT());
+        return bias == null ? y : y.add(bias);
+    }
+
     // ---- movement and indexing --------------------------------------------------------------------
 
     /** Joins arrays that agree on every dimension but dim. */
@@ -120,9 +130,11 @@ public interface Backend {
     void uniform(NDArray dst, float low, float high, Generator g);
 
     /**
-     * Fills dst with an inverted-dropout mask for probability p in [0, 1): 1/(1-p) where a uniform draw is
-     * at least p, else 0. Exactly what {@code uniform(dst, 0, 1, g)}, then {@code >= p}, then {@code * 1/(1-p)}
-     * give (the default does that); a backend fuses the three passes into one.
+     * Fills dst with an inverted-dropout mask for probability p in [0, 1): each element is 1/(1-p) with
+     * probability 1-p, else 0, drawn from g as a function of the seed and the element's row-major index only.
+     * The default composes {@code uniform(dst, 0, 1, g)}, {@code >= p} and {@code * 1/(1-p)}; a backend may
+     * fuse them and draw differently (the CPU backend uses 16 bits per element), so masks are reproducible
+     * per backend, not across backends.
      */
     default void dropoutMask(NDArray dst, float p, Generator g) {
         uniform(dst, 0f, 1f, g);

@@ -394,6 +394,34 @@ public final class CpuBackend implements Backend {
      * transposed view qualifies and is read in place; a matrix strided in both directions (a stepped slice)
      * is copied first.
      */
+    @Override
+    public NDArray linear(NDArray x, NDArray weight, NDArray bias) {
+        if (x.rank() != 2 || weight.rank() != 2 || x.size(1) != weight.size(1)
+                || (bias != null && (bias.rank() != 1 || bias.size(0) != weight.size(0)))) {
+            throw new IllegalArgumentException("linear needs x (M, K), weight (N, K), bias (N): got x " + Shape.str(x.shape())
+                    + ", weight " + Shape.str(weight.shape()) + ", bias " + (bias == null ? "none" : Shape.str(bias.shape())));
+        }
+        int m = x.size(0), k = x.size(1), n = weight.size(0);
+        NDArray out = empty(DType.FLOAT32, new int[] {m, n});
+        if (out.numel() == 0) return out;
+        float[] cs = floats(out);
+        if (bias != null) {
+            // the GEMM accumulates onto the bias rows: no second pass over y to add them
+            float[] row = bias.contiguous().toFloatArray();
+            StridedLoops.forRange(m, n, (from, to) -> {
+                for (int r = from; r < to; r++) System.arraycopy(row, 0, cs, r * n, n);
+            });
+        } else if (k == 0) {
+            fill(out, 0f);
+        }
+        if (k == 0) return out;
+        NDArray a = readableMatrix(x), w = readableMatrix(weight);
+        // weightᵀ is (K, N): row stride = the weight's column stride and vice versa
+        gemm.sgemm(m, n, k, floats(a), a.offset(), a.stride(0), a.stride(1),
+                floats(w), w.offset(), w.stride(1), w.stride(0), cs, 0, n, bias != null);
+        return out;
+    }
+
     private NDArray readableMatrix(NDArray x) {
         boolean rowsOk = x.stride(-2) == 1 || x.size(-2) == 1;
         boolean colsOk = x.stride(-1) == 1 || x.size(-1) == 1;
@@ -448,11 +476,30 @@ public final class CpuBackend implements Backend {
         fillCounterBased(dst, i -> low + range * Generator.uniformAt(key, i));
     }
 
+    /**
+     * One 64-bit counter-based draw gives four elements 16 bits each: the hash is most of dropout's cost (a
+     * ViT drops after nearly every layer), and 16 bits resolve p to 1/65536. Element i drops when its 16 bits
+     * are below ceil(p·65536); like every fill here, the mask depends on the seed, never on the thread count.
+     */
     @Override
     public void dropoutMask(NDArray dst, float p, Generator g) {
+        requireDType(dst, DType.FLOAT32, "dropout mask");
+        if (!(p >= 0f && p < 1f)) throw new IllegalArgumentException("dropout mask needs p in [0, 1), got " + p);
         float scale = 1f / (1f - p);
-        long key = g.nextLong(); // the same draw uniform(dst, 0, 1, g) would make, so the masks agree
-        fillCounterBased(dst, i -> Generator.uniformAt(key, i) >= p ? scale : 0f);
+        int threshold = (int) Math.ceil(p * 65536.0);
+        long key = g.nextLong();
+        NDArray target = dst.isContiguous() ? dst : empty(DType.FLOAT32, dst.shape());
+        float[] d = floats(target);
+        int base = target.offset(), n = (int) target.numel();
+        Parallel.forRange((n + 3) / 4, 1 << 12, (from, to) -> {
+            for (int q = from; q < to; q++) {
+                long bits = Generator.mix(key, q);
+                for (int i = 4 * q, end = Math.min(i + 4, n); i < end; i++, bits >>>= 16) {
+                    d[base + i] = (bits & 0xFFFF) >= threshold ? scale : 0f;
+                }
+            }
+        });
+        if (target != dst) copyInto(target, dst);
     }
 
     @Override

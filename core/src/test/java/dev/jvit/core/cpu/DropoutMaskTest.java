@@ -2,42 +2,62 @@ package dev.jvit.core.cpu;
 
 import dev.jvit.core.Generator;
 import dev.jvit.core.NDArray;
+import dev.jvit.core.Parallel;
 import dev.jvit.core.backend.Backend;
-import dev.jvit.core.backend.BinaryOp;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The fused dropout mask is bit for bit the three-pass composition it replaces (uniform, >= p, * 1/(1-p)). */
+/** The CPU backend's fused dropout mask: values, keep rate, reproducibility and layout. */
 class DropoutMaskTest {
 
-    private static float[] composed(Backend be, int[] shape, float p, long seed) {
-        NDArray u = NDArray.zeros(shape);
-        be.uniform(u, 0f, 1f, new Generator(seed));
-        return u.binary(BinaryOp.GE, p).mul(1f / (1f - p)).toFloatArray();
+    private static float[] mask(Backend be, float p, long seed, int... shape) {
+        NDArray m = NDArray.zeros(shape);
+        be.dropoutMask(m, p, new Generator(seed));
+        return m.toFloatArray();
     }
 
     @Test
-    void fusedMaskEqualsTheComposition() {
-        for (Backend be : new Backend[] {CpuBackend.scalar(), CpuBackend.simd()}) {
-            for (float p : new float[] {0f, 0.1f, 0.5f, 0.9f}) {
-                int[] shape = {3, 70_001}; // big enough to split across threads, odd length
-                NDArray mask = NDArray.zeros(shape);
-                be.dropoutMask(mask, p, new Generator(11));
-                assertArrayEquals(composed(be, shape, p, 11), mask.toFloatArray(), be.name() + " p=" + p);
+    void valuesAreZeroOrTheInverseKeepRateAndTheRateIsRight() {
+        for (float p : new float[] {0f, 0.1f, 0.5f, 0.9f}) {
+            float[] m = mask(CpuBackend.simd(), p, 11, 3, 70_001); // odd length, several threads' worth
+            int kept = 0;
+            for (float v : m) {
+                assertTrue(v == 0f || v == 1f / (1f - p), "value " + v + " at p=" + p);
+                if (v != 0f) kept++;
             }
+            double keep = (double) kept / m.length, sd = Math.sqrt(p * (1 - p) / m.length);
+            assertEquals(1 - p, keep, 5 * sd + 1e-9, "keep rate at p=" + p);
         }
     }
 
     @Test
-    void stridedDestinationGetsTheSameMaskInRowMajorOrder() {
-        NDArray base = NDArray.zeros(40, 30);
-        NDArray view = base.transpose(0, 1); // (30, 40), not contiguous
+    void theMaskDependsOnTheSeedOnlyNotOnThreadsOrKernels() {
+        float[] ref = mask(CpuBackend.simd(), 0.3f, 7, 5, 40_003);
+        assertArrayEquals(ref, mask(CpuBackend.scalar(), 0.3f, 7, 5, 40_003));
+        int threads = Parallel.threads();
+        try {
+            Parallel.setThreads(1);
+            assertArrayEquals(ref, mask(CpuBackend.simd(), 0.3f, 7, 5, 40_003));
+        } finally {
+            Parallel.setThreads(threads);
+        }
+        float[] other = mask(CpuBackend.simd(), 0.3f, 8, 5, 40_003);
+        assertTrue(!java.util.Arrays.equals(ref, other), "another seed gives another mask");
+    }
+
+    @Test
+    void stridedDestinationGetsTheMaskInRowMajorOrder() {
+        NDArray view = NDArray.zeros(40, 30).transpose(0, 1); // (30, 40), not contiguous
         CpuBackend.simd().dropoutMask(view, 0.3f, new Generator(3));
-        assertArrayEquals(composed(CpuBackend.simd(), new int[] {30, 40}, 0.3f, 3), view.contiguous().toFloatArray());
-        float kept = 0;
-        for (float v : view.contiguous().toFloatArray()) kept += v == 0f ? 0 : 1;
-        assertEquals(0.7, kept / 1200, 0.06);
+        assertArrayEquals(mask(CpuBackend.simd(), 0.3f, 3, 30, 40), view.contiguous().toFloatArray());
+    }
+
+    @Test
+    void probabilityOutsideTheRangeIsRefused() {
+        assertThrows(IllegalArgumentException.class, () -> CpuBackend.simd().dropoutMask(NDArray.zeros(4), 1f, new Generator(1)));
     }
 }

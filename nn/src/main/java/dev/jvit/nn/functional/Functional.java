@@ -37,8 +37,9 @@ public final class Functional {
             throw new IllegalArgumentException("linear bias must be (" + out + "), got " + Shape.str(bias.shape()));
         }
         int[] s = x.shape();
-        Tensor y = x.reshape(-1, in).matmul(weight.mT());
-        if (bias != null) y = y.add(bias);
+        Tensor x2 = x.reshape(-1, in);
+        Tensor y = bias == null ? Function.apply(new dev.jvit.autograd.ops.Linear(), x2, weight)
+                : Function.apply(new dev.jvit.autograd.ops.Linear(), x2, weight, bias);
         s[s.length - 1] = out;
         return y.reshape(s);
     }
