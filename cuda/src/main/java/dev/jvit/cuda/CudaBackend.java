@@ -46,6 +46,7 @@ public final class CudaBackend implements Backend, AutoCloseable {
     private final AutoCloseable owner;
     private final CudaReductions reductions;
     private final CudaFused fused;
+    private final CudaAttention attention;
     private final CudaIndexing indexing;
 
     /**
@@ -60,6 +61,7 @@ public final class CudaBackend implements Backend, AutoCloseable {
         this.owner = owner;
         this.reductions = new CudaReductions(this);
         this.fused = new CudaFused(this);
+        this.attention = new CudaAttention(this);
         this.indexing = new CudaIndexing(this);
     }
 
@@ -499,6 +501,18 @@ public final class CudaBackend implements Backend, AutoCloseable {
     @Override
     public NDArray softmaxBackward(NDArray y, NDArray dy) {
         return fused.softmaxBackward(y, dy, false);
+    }
+
+    @Override
+    public dev.jvit.core.backend.AttentionResult attention(NDArray qkv, int heads, float scale) {
+        if (!CudaAttention.fits(qkv, heads)) return Backend.super.attention(qkv, heads, scale);
+        return attention.forward(qkv, heads, scale);
+    }
+
+    @Override
+    public NDArray attentionBackward(NDArray qkv, NDArray probs, NDArray dOut, int heads, float scale) {
+        if (!CudaAttention.fits(qkv, heads)) return Backend.super.attentionBackward(qkv, probs, dOut, heads, scale);
+        return attention.backward(qkv, probs, dOut, heads, scale);
     }
 
     @Override

@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
 public final class Ptx {
     /** Every kernel family; each is a .cu file of the same name. */
     public static final List<String> MODULES = List.of("elementwise", "reductions", "softmax", "layernorm",
-            "gelu", "conv", "indexing", "optimizer", "random", "gemm");
+            "gelu", "conv", "indexing", "optimizer", "random", "gemm", "attention");
 
     private static final String RESOURCE_DIR = "/dev/jvit/cuda/ptx/";
     private static final Pattern ENTRY = Pattern.compile("\\.entry\\s+(\\w+)\\s*\\(([^)]*)\\)");

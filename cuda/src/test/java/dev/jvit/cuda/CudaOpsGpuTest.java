@@ -292,6 +292,39 @@ class CudaOpsGpuTest {
         close("softmax transposed", CPU.softmax(x.cpu), gpu.softmax(x.gpu), 1e-6);
     }
 
+    @Test
+    void fusedAttentionAndLinearAndDropoutMask() {
+        // head widths 4 to 64, token counts around the block size, a strided (sliced) qkv view
+        int[][] shapes = {{2, 50, 4, 16}, {3, 7, 2, 3}, {1, 197, 3, 64}, {2, 65, 1, 8}};
+        for (int[] s : shapes) {
+            int b = s[0], n = s[1], h = s[2], d = s[3];
+            Pair qkv = pair(90 + n, 1f, b, n, 3 * h * d), dOut = pair(91 + n, 1f, b, n, h * d);
+            float scale = (float) (1 / Math.sqrt(d));
+            var rc = CPU.attention(qkv.cpu, h, scale);
+            var rg = gpu.attention(qkv.gpu, h, scale);
+            String what = "attention B=" + b + " N=" + n + " H=" + h + " D=" + d;
+            close(what + " probs", rc.probs(), rg.probs(), 1e-5);
+            close(what + " output", rc.output(), rg.output(), 1e-5);
+            close(what + " dqkv", CPU.attentionBackward(qkv.cpu, rc.probs(), dOut.cpu, h, scale),
+                    gpu.attentionBackward(qkv.gpu, rg.probs(), dOut.gpu, h, scale), 1e-4);
+        }
+        Pair sliced = pair(95, 1f, 2, 22, 48).view(v -> v.slice(1, 0, 22, 2));
+        close("attention of a sliced qkv", CPU.attention(sliced.cpu, 2, 0.3f).output(), gpu.attention(sliced.gpu, 2, 0.3f).output(), 1e-5);
+
+        Pair x = pair(96, 1f, 301, 37), w = pair(97, 1f, 19, 37), bias = pair(98, 1f, 19);
+        close("linear", CPU.linear(x.cpu, w.cpu, bias.cpu), gpu.linear(x.gpu, w.gpu, bias.gpu), 1e-5);
+
+        NDArray mask = gpu.empty(DType.FLOAT32, new int[] {100_000});
+        gpu.dropoutMask(mask, 0.25f, new dev.jvit.core.Generator(5));
+        float[] m = gpu.toHostFloats(mask);
+        int kept = 0;
+        for (float v : m) {
+            assertTrue(v == 0f || Math.abs(v - 1f / 0.75f) < 1e-6f, "dropout mask value " + v);
+            if (v != 0f) kept++;
+        }
+        assertEquals(0.75, kept / 100_000.0, 0.01, "dropout keep rate");
+    }
+
     // ---- indexing and conv ------------------------------------------------------------------------
 
     @Test
