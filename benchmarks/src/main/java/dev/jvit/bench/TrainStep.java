@@ -49,9 +49,9 @@ public final class TrainStep {
         this.labels = Tensor.of(NDArray.ofInts(y, batch).to(device));
     }
 
-    /** The batch a preset is benchmarked at unless told otherwise: 8 for the ImageNet-sized models, else 128. */
+    /** The batch a preset is benchmarked at unless told otherwise: 8 for the ImageNet-sized models (vit-*, swin-t), else 128. */
     public static int defaultBatch(String model) {
-        return model.startsWith("vit-") ? 8 : 128;
+        return model.startsWith("vit-") || model.equals("swin-t") ? 8 : 128;
     }
 
     /** One step; returns the loss (read back to the host, which also waits for a device to finish). */

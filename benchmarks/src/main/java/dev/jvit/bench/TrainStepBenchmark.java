@@ -33,7 +33,7 @@ public class TrainStepBenchmark {
 
     @State(Scope.Benchmark)
     public abstract static class Step {
-        @Param({"mnist-tiny", "mnist-small", "cifar-demo", "vit-ti16", "hybrid-mnist"})
+        @Param({"mnist-tiny", "mnist-small", "cifar-demo", "vit-ti16", "hybrid-mnist", "swin-mnist", "swin-t", "deit-mnist", "hybrid-vit-mnist", "conv-attn-mnist", "mixer-mnist"})
         public String model;
         @Param({"0"})
         public int batch;

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -101,6 +102,101 @@ class TrainerTest {
         }
     }
 
+    /** deit-mnist on a few images with every recipe option on: distillation, EMA, RandAugment, drop path, mixup. */
+    private static TrainOptions recipe(Path out, Path teacher, boolean resume) {
+        return new TrainOptions("deit-mnist", "fashion-mnist", data, 2, 32, 1e-2, 0.01, 0.5, 0.1f, 1.0,
+                Device.CPU, 2, 7, out, resume, 260, 60, 100, true, 0.4f, 0.4f, false)
+                .withTeacher(teacher).withEma(0.9).withRandAugment(2, 9).withDropPath(0.1f);
+    }
+
+    private static Path teacherRun(Path dir) throws IOException {
+        new Trainer(options("hybrid-mnist", dir, 1, false), QUIET).run();
+        return dir;
+    }
+
+    @Test
+    void recipeOptionsResumeExactlyIncludingTheEma(@TempDir Path teacherDir, @TempDir Path straight, @TempDir Path split)
+            throws IOException {
+        Path teacher = teacherRun(teacherDir);
+        Trainer.Result full = new Trainer(recipe(straight, teacher, false), QUIET).run();
+        assertFalse(Double.isNaN(full.emaTestAccuracy()), "the EMA is evaluated on the test set");
+        Trainer.Result stopped = new Trainer(recipe(split, teacher, false), QUIET).stopAtStep(5).run();
+        assertTrue(stopped.interrupted());
+        Trainer.Result resumed = new Trainer(recipe(split, teacher, true), QUIET).run();
+        assertEquals(full.testAccuracy(), resumed.testAccuracy());
+        assertEquals(full.emaTestAccuracy(), resumed.emaTestAccuracy());
+        for (String kind : new String[] {".model-", ".ema-"}) {
+            Map<String, dev.jvit.core.NDArray> a = load(straight, kind), b = load(split, kind);
+            assertEquals(a.keySet(), b.keySet());
+            assertTrue(a.containsKey("dist_token") && a.containsKey("head_dist.weight"), a.keySet().toString());
+            for (String k : a.keySet()) {
+                assertArrayEquals(a.get(k).toFloatArray(), b.get(k).toFloatArray(), 0f, kind + k + " differs after resuming");
+            }
+        }
+        // the average trails the weights: equal would mean the EMA was never updated or is the model itself
+        assertFalse(java.util.Arrays.equals(load(straight, ".model-").get("head.weight").toFloatArray(),
+                load(straight, ".ema-").get("head.weight").toFloatArray()));
+        List<String> csv = Files.readAllLines(straight.resolve("metrics.csv"));
+        assertTrue(csv.get(0).endsWith(",ema_val_acc") && !csv.get(1).endsWith(","), csv.toString());
+        // resuming with --ema from a checkpoint without one is refused
+        Path plain = straight.resolveSibling(straight.getFileName() + "-plain");
+        new Trainer(recipe(plain, teacher, false).withEma(0), QUIET).stopAtStep(2).run();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new Trainer(recipe(plain, teacher, true), QUIET).run());
+        assertTrue(e.getMessage().contains("holds no EMA weights"), e.getMessage());
+    }
+
+    @Test
+    void teacherAndDropPathErrorsNameTheProblem(@TempDir Path teacherDir, @TempDir Path out) throws IOException {
+        Path teacher = teacherRun(teacherDir);
+        String missing = assertThrows(IllegalArgumentException.class, () -> new Trainer(
+                recipe(out, out.resolve("no-such-run"), false), QUIET).run()).getMessage();
+        assertTrue(missing.startsWith("--teacher ") && missing.contains("no-such-run"), missing);
+        String noToken = assertThrows(IllegalArgumentException.class, () -> new Trainer(
+                options("mnist-tiny", out, 1, false).withTeacher(teacher), QUIET).run()).getMessage();
+        assertTrue(noToken.contains("distillation token") && noToken.contains("mnist-tiny"), noToken);
+
+        // a run with other classes, and one with other images, saved without training
+        Path fiveClasses = Files.createDirectories(out.resolve("five"));
+        new RunInfo("mnist-tiny", "x", new String[] {"a", "b", "c", "d", "e"}, 1, 28, new float[] {0.5f},
+                new float[] {0.5f}, 1).write(fiveClasses);
+        dev.jvit.nn.io.Checkpoint.save(fiveClasses.resolve("last.json"),
+                dev.jvit.vit.model.Models.create("mnist-tiny", 5, new dev.jvit.core.Generator(1)).module(), null,
+                new dev.jvit.nn.io.Checkpoint.Progress(0, 0, Double.NaN, Map.of()));
+        String classes = assertThrows(IllegalArgumentException.class, () -> new Trainer(
+                recipe(out.resolve("s1"), fiveClasses, false), QUIET).run()).getMessage();
+        assertTrue(classes.contains("has 5 classes"), classes);
+        Path cifar = Files.createDirectories(out.resolve("cifar"));
+        new RunInfo("cifar-demo", "cifar10", new String[] {"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"}, 3, 32,
+                new float[] {0.5f, 0.5f, 0.5f}, new float[] {0.5f, 0.5f, 0.5f}, 1).write(cifar);
+        dev.jvit.nn.io.Checkpoint.save(cifar.resolve("last.json"),
+                dev.jvit.vit.model.Models.create("cifar-demo", 10, new dev.jvit.core.Generator(1)).module(), null,
+                new dev.jvit.nn.io.Checkpoint.Progress(0, 0, Double.NaN, Map.of()));
+        String size = assertThrows(IllegalArgumentException.class, () -> new Trainer(
+                recipe(out.resolve("s2"), cifar, false), QUIET).run()).getMessage();
+        assertTrue(size.contains("takes 3x32x32 images, the student 1x28x28"), size);
+
+        String dropPath = assertThrows(IllegalArgumentException.class, () -> new Trainer(
+                options("hybrid-mnist", out.resolve("s3"), 1, false).withDropPath(0.1f), QUIET).run()).getMessage();
+        assertTrue(dropPath.contains("hybrid-mnist has no stochastic depth"), dropPath);
+    }
+
+    @Test
+    void dropPathOverridesThePresetsRateLinearlyPerBlock() {
+        var spec = dev.jvit.vit.model.Models.spec("mnist-small").withDropPath(0.3f);
+        var m = (dev.jvit.vit.model.VisionTransformer) spec.create(10, new dev.jvit.core.Generator(1)).module();
+        List<Float> rates = new java.util.ArrayList<>();
+        for (var b : m.blocks()) rates.add(((dev.jvit.nn.layers.DropPath) b.children().get("drop_path1")).p());
+        assertEquals(List.of(0f, 0.06f, 0.12f, 0.18f, 0.24f, 0.3f), rates.stream().map(r -> Math.round(r * 100) / 100f).toList());
+    }
+
+    private static Map<String, dev.jvit.core.NDArray> load(Path run, String kind) throws IOException {
+        try (var s = Files.list(run)) {
+            Path f = s.filter(p -> p.getFileName().toString().contains(kind)).findFirst().orElseThrow();
+            return SafeTensors.load(f);
+        }
+    }
+
     @Test
     void commandLineReportsBadInputInOneLine() {
         PrintStream oldErr = System.err;
@@ -112,6 +208,12 @@ class TrainerTest {
             assertEquals(1, JvitCli.run("train", "--config", "cifar-demo", "--dataset", "fashion-mnist",
                     "--data-dir", data.toString(), "--out", data.resolve("bad").toString(), "--no-progress"));
             assertTrue(err.toString().contains("cifar-demo expects 3x32x32 images"), err.toString());
+            assertEquals(1, JvitCli.run("train", "--rand-augment", "2", "--out", data.resolve("bad").toString()));
+            assertTrue(err.toString().contains("--rand-augment takes N,M"), err.toString());
+            assertEquals(1, JvitCli.run("train", "--ema", "1.5", "--out", data.resolve("bad").toString()));
+            assertTrue(err.toString().contains("--ema decay must be in (0, 1)"), err.toString());
+            assertEquals(1, JvitCli.run("train", "--drop-path", "1", "--out", data.resolve("bad").toString()));
+            assertTrue(err.toString().contains("--drop-path must be in [0, 1)"), err.toString());
         } finally {
             System.setErr(oldErr);
         }
