@@ -45,6 +45,11 @@ public final class SwinPresets {
         }
 
         @Override
+        public ModelSpec withDropPath(float rate) {
+            return new Spec(config.withDropPath(rate));
+        }
+
+        @Override
         public Map<String, Object> referenceConfig(int numClasses) {
             SwinConfig c = config.withNumClasses(numClasses);
             Map<String, Object> m = new LinkedHashMap<>();
