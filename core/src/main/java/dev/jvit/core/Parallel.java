@@ -7,10 +7,17 @@ import java.util.concurrent.RecursiveAction;
  * The one parallel-for of the CPU kernels. Work is split into contiguous index ranges of at least
  * {@code grain} items; below that, or with one thread, it runs inline so small ops pay nothing.
  * The thread count comes from {@code -Djvit.threads=N} or {@link #setThreads}, default all cores.
+ *
+ * <p>The calling thread takes the first range itself and a pool of {@code threads - 1} workers the rest: an op
+ * of a small model lasts tens of microseconds, about what waking a parked worker costs, so the caller should
+ * not sleep through it. The ranges do not depend on who runs them, so results do not either. Calls made while
+ * running a range (nested parallelism) run inline.
  */
 public final class Parallel {
     private static volatile ForkJoinPool pool;
     private static volatile int threads = initialThreads();
+    /** Whether this (non-pool) thread is running a range of a forRange: nested calls then run inline. */
+    private static final ThreadLocal<Boolean> IN_RANGE = ThreadLocal.withInitial(() -> false);
 
     private Parallel() {}
 
@@ -50,7 +57,7 @@ public final class Parallel {
             synchronized (Parallel.class) {
                 p = pool;
                 if (p == null) {
-                    p = new ForkJoinPool(threads, pool -> {
+                    p = new ForkJoinPool(Math.max(1, threads - 1), pool -> {
                         var t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
                         t.setDaemon(true);
                         t.setName("jvit-worker-" + t.getPoolIndex());
@@ -67,12 +74,19 @@ public final class Parallel {
     public static void forRange(int n, int grain, RangeBody body) {
         int t = threads;
         int chunks = (int) Math.min(t, Math.max(1, n / (long) Math.max(grain, 1)));
-        if (chunks <= 1 || pool != null && java.util.concurrent.ForkJoinTask.getPool() == pool) {
-            // inline when small, and inside a worker (nested parallelism would only oversubscribe)
+        if (chunks <= 1 || IN_RANGE.get() || pool != null && java.util.concurrent.ForkJoinTask.getPool() == pool) {
+            // inline when small, and inside a range (nested parallelism would only oversubscribe)
             if (n > 0) body.run(0, n);
             return;
         }
-        pool().invoke(new Chunk(body, n, chunks, 0, chunks));
+        java.util.concurrent.ForkJoinTask<Void> rest = pool().submit(new Chunk(body, n, chunks, 1, chunks));
+        IN_RANGE.set(true);
+        try {
+            body.run(0, (int) ((long) n / chunks));
+        } finally {
+            IN_RANGE.set(false);
+            rest.join(); // also when the caller's range threw: no worker may still be writing afterwards
+        }
     }
 
     private static final class Chunk extends RecursiveAction {

@@ -14,8 +14,11 @@ import dev.jvit.core.Shape;
  * {@link Parallel} (whole runs when there are many, pieces of runs when there are few).
  */
 final class StridedLoops {
-    /** Below this many elements of work an op runs inline on the calling thread. */
-    static final int GRAIN = 32 * 1024;
+    /**
+     * Below this many elements of work an op runs inline on the calling thread: waking a worker costs about as
+     * much as streaming this many floats. {@code -Djvit.parallel.grain=N} overrides it (for measuring).
+     */
+    static final int GRAIN = Math.max(1024, Integer.getInteger("jvit.parallel.grain", 32 * 1024));
     /** The smallest piece a long run is cut into for threading. */
     private static final int MIN_PIECE = 4096;
 
