@@ -13,7 +13,9 @@ import dev.jvit.nn.Module;
  * pool is a reshape plus the {@code Max} reduction over the two window axes, and its gradient is Max's. One
  * difference from PyTorch: where a window has tied maxima, Max splits the gradient equally among them while
  * PyTorch gives it all to the first; after a ReLU the common tie is an all-zero window, whose gradient is zero
- * either way.
+ * either way. Both memory layouts are served: NCHW reduces the two window axes in place; a channels-last input
+ * (stride 1 on C, as {@code Conv2d.forwardTokens} leaves it) is pooled in that order and returned as a
+ * (B, C, Ho, Wo) view of the channels-last result.
  */
 public final class MaxPool2d extends Module implements Layer {
     private final int kernel;
@@ -33,6 +35,12 @@ public final class MaxPool2d extends Module implements Layer {
         int b = x.size(0), c = x.size(1), ho = x.size(2) / kernel, wo = x.size(3) / kernel;
         if (ho * kernel != x.size(2)) x = x.narrow(2, 0, ho * kernel);
         if (wo * kernel != x.size(3)) x = x.narrow(3, 0, wo * kernel);
+        if (x.value().stride(1) == 1) {
+            // channels-last in memory (a conv's (B, H·W, C) output seen through a permute): reduce in that
+            // order, so the kept channel axis is innermost and contiguous; about 5x faster than the strided walk
+            Tensor cl = x.permute(0, 2, 3, 1).reshape(b, ho, kernel, wo, kernel, c).max(2, 4); // (B, Ho, Wo, C)
+            return cl.permute(0, 3, 1, 2);
+        }
         return x.reshape(b, c, ho, kernel, wo, kernel).max(3, 5);
     }
 

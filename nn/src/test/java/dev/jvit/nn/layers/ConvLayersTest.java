@@ -36,6 +36,24 @@ class ConvLayersTest {
         return out;
     }
 
+    /**
+     * Values 0.05 apart in a shuffled order: no two elements of a window come within the finite-difference
+     * step of each other, so the numeric gradient never crosses over to another maximum.
+     */
+    private static Tensor distinct(long seed, int... shape) {
+        int n = (int) dev.jvit.core.Shape.numel(shape);
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) v[i] = 0.05f * i - 0.025f * n;
+        Generator g = new Generator(seed);
+        for (int i = n - 1; i > 0; i--) {
+            int j = (int) (Math.abs(g.nextGaussian()) * 1e6) % (i + 1);
+            float t = v[i];
+            v[i] = v[j];
+            v[j] = t;
+        }
+        return Tensor.param(dev.jvit.core.NDArray.of(v, shape));
+    }
+
     @Test
     void maxPoolMatchesLoopsAndFloorsOddSides() {
         Tensor x = input(1, 2, 3, 7, 6);
@@ -47,15 +65,23 @@ class ConvLayersTest {
     @Test
     void maxPoolOfAPermutedView() {
         // the conv stem pools a channels-last map seen as (B, C, H, W) through a permute: a strided input
-        Tensor cl = input(2, 2, 4, 4, 5); // (B, H, W, C)
+        Tensor cl = input(2, 2, 5, 4, 5); // (B, H, W, C), H odd: the last row is dropped
         Tensor x = cl.permute(0, 3, 1, 2);
-        assertArrayEquals(bruteMaxPool(x.contiguous().toFloatArray(), 2, 5, 4, 4, 2),
+        assertArrayEquals(bruteMaxPool(x.contiguous().toFloatArray(), 2, 5, 5, 4, 2),
                 new MaxPool2d(2).forward(x).toFloatArray(), 0f);
     }
 
     @Test
+    void maxPoolChannelsLastGradCheck() {
+        Tensor cl = distinct(5, 2, 4, 6, 3); // (B, H, W, C) leaf; pooled through its (B, C, H, W) view
+        GradCheck.Report r = GradCheck.check("maxPool2d channels-last",
+                t -> new MaxPool2d(2).forward(cl.permute(0, 3, 1, 2)), cl);
+        assertEquals(cl.numel(), r.elementsChecked());
+    }
+
+    @Test
     void maxPoolGradCheck() {
-        Tensor x = input(3, 2, 2, 4, 6); // continuous random values: no ties
+        Tensor x = distinct(3, 2, 2, 4, 6);
         GradCheck.Report r = GradCheck.check("maxPool2d", t -> new MaxPool2d(2).forward(x), x);
         assertEquals(x.numel(), r.elementsChecked());
     }

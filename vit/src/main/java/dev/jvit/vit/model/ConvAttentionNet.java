@@ -53,9 +53,9 @@ public final class ConvAttentionNet extends Module implements Layer {
             return new Config(name, imageSize, channels, stemWidths, depth, heads, n);
         }
 
-        /** MNIST: stem 1→16→32 (28 → 7×7), one conv-attention block of 32 channels, 2 heads. */
+        /** MNIST: stem 1→24→48 (28 → 7×7), one conv-attention block of 48 channels, 4 heads. */
         public static Config mnist() {
-            return new Config("conv-attn-mnist", 28, 1, new int[] {16, 32}, 1, 2, 10);
+            return new Config("conv-attn-mnist", 28, 1, new int[] {24, 48}, 1, 4, 10);
         }
     }
 

@@ -24,8 +24,8 @@ public record Recipe(int epochs, double lr, double weightDecay, double warmupEpo
             case "deit-mnist" -> new Recipe(5, 2e-3, 0.05, 0.3, true);
             case "swin-mnist" -> new Recipe(3, 2e-3, 0.05, 0.5, false);
             case "hybrid-vit-mnist" -> new Recipe(2, 2e-3, 0.05, 0.2, false);
-            case "conv-attn-mnist" -> new Recipe(3, 3e-3, 0.05, 0.3, true);
-            case "mixer-mnist" -> new Recipe(4, 2e-3, 0.05, 0.3, true);
+            case "conv-attn-mnist" -> new Recipe(2, 3e-3, 0.05, 0.2, false);
+            case "mixer-mnist" -> new Recipe(5, 2e-3, 0.05, 0.3, true);
             default -> new Recipe(10, 1e-3, 0.05, 1, true);
         };
     }
