@@ -8,7 +8,6 @@ import dev.jvit.core.Shape;
 import dev.jvit.nn.Layer;
 import dev.jvit.nn.Module;
 import dev.jvit.nn.init.Init;
-import dev.jvit.nn.layers.BlockConfig;
 import dev.jvit.nn.layers.Dropout;
 import dev.jvit.nn.layers.LayerNorm;
 import dev.jvit.nn.layers.Linear;
@@ -75,14 +74,7 @@ public final class DistilledVisionTransformer extends Module implements Layer {
         this.posDrop = registerModule("pos_drop", new Dropout(c.dropout(), g.split()));
         Module blockList = registerModule("blocks", new BlockList());
         for (int i = 0; i < c.depth(); i++) {
-            // stochastic depth grows linearly from 0 at the first block to dropPath at the last (timm's dpr)
-            float rate = c.depth() > 1 ? c.dropPath() * i / (c.depth() - 1) : c.dropPath();
-            BlockConfig bc = BlockConfig.of(c.dim(), c.heads())
-                    .withMlpRatio((double) c.mlpDim() / c.dim())
-                    .withDropout(c.dropout(), c.attnDropout())
-                    .withDropPath(rate)
-                    .withNormEps(c.layerNormEps());
-            blocks.add(((BlockList) blockList).add(new TransformerEncoderBlock(bc, g)));
+            blocks.add(((BlockList) blockList).add(new TransformerEncoderBlock(VisionTransformer.blockConfig(c, i), g)));
         }
         this.norm = registerModule("norm", new LayerNorm(c.dim(), c.layerNormEps()));
         this.head = registerModule("head", new Linear(c.dim(), c.numClasses(), g));

@@ -64,20 +64,26 @@ public final class VisionTransformer extends Module implements Layer {
         this.posDrop = registerModule("pos_drop", new Dropout(c.dropout(), g.split()));
         Module blockList = registerModule("blocks", new BlockList());
         for (int i = 0; i < c.depth(); i++) {
-            // stochastic depth grows linearly from 0 at the first block to dropPath at the last (timm's dpr)
-            float rate = c.depth() > 1 ? c.dropPath() * i / (c.depth() - 1) : c.dropPath();
-            BlockConfig bc = BlockConfig.of(c.dim(), c.heads())
-                    .withMlpRatio((double) c.mlpDim() / c.dim())
-                    .withDropout(c.dropout(), c.attnDropout())
-                    .withDropPath(rate)
-                    .withNormEps(c.layerNormEps());
-            blocks.add(((BlockList) blockList).add(new TransformerEncoderBlock(bc, g)));
+            blocks.add(((BlockList) blockList).add(new TransformerEncoderBlock(blockConfig(c, i), g)));
         }
         this.norm = registerModule("norm", new LayerNorm(c.dim(), c.layerNormEps()));
         this.head = registerModule("head", new Linear(c.dim(), c.numClasses(), g));
         // Linear layers keep PyTorch's default init (kaiming_uniform, a=sqrt(5)). timm's trunc_normal(0.02) suits
         // its widths (192 and up) but starves the course's dim-8 model of signal: its logits start ~1e-4 and
         // the first epochs learn almost nothing.
+    }
+
+    /**
+     * The configuration of encoder block i of c: stochastic depth grows linearly from 0 at the first block to
+     * c.dropPath() at the last (timm's dpr). Shared with {@link DistilledVisionTransformer}.
+     */
+    static BlockConfig blockConfig(ViTConfig c, int i) {
+        float rate = c.depth() > 1 ? c.dropPath() * i / (c.depth() - 1) : c.dropPath();
+        return BlockConfig.of(c.dim(), c.heads())
+                .withMlpRatio((double) c.mlpDim() / c.dim())
+                .withDropout(c.dropout(), c.attnDropout())
+                .withDropPath(rate)
+                .withNormEps(c.layerNormEps());
     }
 
     /** Sub-modules named "0", "1", ... so block parameters read {@code blocks.3.attn.qkv.weight}. */
