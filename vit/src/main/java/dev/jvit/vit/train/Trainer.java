@@ -43,7 +43,8 @@ import java.util.concurrent.TimeUnit;
  * printed last. The recipe options: stochastic depth ({@code --drop-path}), RandAugment, mixup/cutmix with
  * soft-target cross-entropy (smoothing applies to the mixed targets, as timm's), an EMA of the weights
  * evaluated beside the model and saved with it, and DeiT's hard-label distillation from a teacher run for
- * models with a distillation token.
+ * models with a distillation token. The running loss and accuracy stay on the model's device and are read
+ * back every step on the CPU but only every few steps on a GPU ({@link RunningTotals}).
  *
  * <p>Every random choice is a function of the seed: initialisation, the order and augmentation of each batch
  * (see {@link BatchLoader}) and the dropout masks (their generators are saved in the checkpoint), so a run
@@ -164,8 +165,7 @@ public final class Trainer {
             for (; epoch < o.epochs(); epoch++) {
                 int firstBatch = (int) (step - (long) epoch * stepsPerEpoch);
                 long t0 = System.nanoTime();
-                double lossSum = 0;
-                long correct = 0, seen = 0;
+                RunningTotals totals = RunningTotals.forDevice(o.device());
                 model.module().train();
                 try (ProgressBar bar = progressBar(epoch, stepsPerEpoch, firstBatch)) {
                     for (Batch b : loader.epoch(epoch, firstBatch)) {
@@ -191,14 +191,14 @@ public final class Trainer {
                         optimizer.step();
                         if (ema != null) ema.update();
                         step++;
-                        lossSum += loss.item() * b.size();
-                        correct += countCorrect(logits, b);
-                        seen += b.size();
+                        boolean read = totals.add(loss.value(), logits, b);
                         if (bar != null) {
-                            double secs = (System.nanoTime() - t0) / 1e9;
                             bar.step();
-                            bar.setExtraMessage(String.format(Locale.ROOT, "loss %.4f acc %.2f%% %.0f img/s",
-                                    lossSum / seen, 100.0 * correct / seen, seen / secs));
+                            if (read) {
+                                double secs = (System.nanoTime() - t0) / 1e9;
+                                bar.setExtraMessage(String.format(Locale.ROOT, "loss %.4f acc %.2f%% %.0f img/s",
+                                        totals.meanLoss(), 100 * totals.accuracy(), totals.seenAtRead() / secs));
+                            }
                         }
                         if (stopRequested || step == stopAtStep) {
                             save(checkpoint, model, optimizer, ema, Checkpoint.Progress.of(epoch, step, best, generators));
@@ -208,12 +208,13 @@ public final class Trainer {
                         }
                     }
                 }
+                totals.read(); // the last steps' sums; this also waits for a device to finish the epoch
                 double secs = (System.nanoTime() - t0) / 1e9;
                 Eval val = evaluate(model, valLoader);
                 Eval emaVal = ema != null ? evaluate(ema.model(), valLoader) : null;
                 if (Double.isNaN(best) || val.accuracy > best) best = val.accuracy;
-                EpochMetrics m = new EpochMetrics(epoch + 1, lossSum / Math.max(seen, 1), (double) correct / Math.max(seen, 1),
-                        val.loss, val.accuracy, optimizer.paramGroups().get(0).lr(), seen / secs, secs,
+                EpochMetrics m = new EpochMetrics(epoch + 1, totals.meanLoss(), totals.accuracy(),
+                        val.loss, val.accuracy, optimizer.paramGroups().get(0).lr(), totals.seen() / secs, secs,
                         emaVal != null ? emaVal.accuracy : Double.NaN);
                 metrics.append(m);
                 CurvePlot.write(metrics.rows(), o.model() + " on " + o.dataset(), o.outDir().resolve("curves.png"));
