@@ -60,9 +60,9 @@ public interface CpuKernels {
                                float[] probs, int pOff, float[] dOut, int dBase, int dRowStride,
                                float[] dqkv, int dqBase, int dkBase, int dvBase, float[] scratch);
 
-    /** Scratch floats one attention head of N tokens and width D needs: a transposed (D x N) operand and an N x N block. */
+    /** Scratch floats one attention head of N tokens and width D needs: a transposed (D x N) operand, two N x N blocks, a vector and a padded row. */
     default int attentionScratch(int n, int d) {
-        return d * n + n * n;
+        return d * n + 2 * n * n + 16 + (n + 16); // + one 512-bit vector's lanes + a row padded to whole vectors
     }
 
     /** dx = y * (dy - dot(dy, y)) for one row, y the softmax output. */

@@ -619,7 +619,7 @@ public final class SimdKernels implements CpuKernels {
     @Override
     public void attentionHead(float[] qkv, int qBase, int kBase, int vBase, int rowStride, int n, int d, float scale,
                               float[] probs, int pOff, float[] out, int oOff, int outRowStride, float[] scratch) {
-        SimdAttention.forward(this, qkv, qBase, kBase, vBase, rowStride, n, d, scale, probs, pOff, out, oOff,
+        SimdAttention.forward(qkv, qBase, kBase, vBase, rowStride, n, d, scale, probs, pOff, out, oOff,
                 outRowStride, scratch);
     }
 
