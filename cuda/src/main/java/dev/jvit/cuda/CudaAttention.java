@@ -2,8 +2,8 @@ package dev.jvit.cuda;
 
 import dev.jvit.core.DType;
 import dev.jvit.core.NDArray;
-import dev.jvit.core.Shape;
 import dev.jvit.core.backend.AttentionResult;
+import dev.jvit.core.backend.AttentionShape;
 
 /**
  * The fused multi-head attention on the GPU (attention.cu), the twin of the CPU backend's CpuAttention: q, k
@@ -29,8 +29,8 @@ final class CudaAttention {
     }
 
     AttentionResult forward(NDArray qkv, int heads, float scale) {
-        int[] g = geometry(qkv, heads);
-        int b = g[0], n = g[1], c = g[2], d = c / heads;
+        AttentionShape g = AttentionShape.of(qkv, heads);
+        int b = g.b(), n = g.n(), c = g.c(), d = g.d();
         NDArray x = backend.contiguous(qkv);
         NDArray out = backend.empty(DType.FLOAT32, new int[] {b, n, c});
         NDArray probs = backend.empty(DType.FLOAT32, new int[] {b, heads, n, n});
@@ -42,14 +42,9 @@ final class CudaAttention {
     }
 
     NDArray backward(NDArray qkv, NDArray probs, NDArray dOut, int heads, float scale) {
-        int[] g = geometry(qkv, heads);
-        int b = g[0], n = g[1], c = g[2], d = c / heads;
-        if (!java.util.Arrays.equals(probs.shape(), new int[] {b, heads, n, n})
-                || !java.util.Arrays.equals(dOut.shape(), new int[] {b, n, c})) {
-            throw new IllegalArgumentException("attention backward needs probs " + Shape.str(new int[] {b, heads, n, n})
-                    + " and dOut " + Shape.str(new int[] {b, n, c}) + ", got " + Shape.str(probs.shape()) + " and "
-                    + Shape.str(dOut.shape()));
-        }
+        AttentionShape g = AttentionShape.of(qkv, heads);
+        g.checkBackward(probs, dOut);
+        int b = g.b(), n = g.n(), c = g.c(), d = g.d();
         CudaBackend.requireFloat(probs, dOut);
         NDArray x = backend.contiguous(qkv), p = backend.contiguous(probs), o = backend.contiguous(dOut);
         NDArray dqkv = backend.empty(DType.FLOAT32, new int[] {b, n, 3 * c});
@@ -66,16 +61,5 @@ final class CudaAttention {
 
     private static Grid grid(int rows, int heads) {
         return new Grid(Math.max(1, (rows + THREADS - 1) / THREADS), heads, 1, THREADS, 0);
-    }
-
-    /** {B, N, C} of a checked qkv (B, N, 3·C) with C a multiple of heads. */
-    private static int[] geometry(NDArray qkv, int heads) {
-        CudaBackend.requireFloat(qkv);
-        int[] s = qkv.shape();
-        if (s.length != 3 || heads < 1 || s[2] % (3 * heads) != 0) {
-            throw new IllegalArgumentException("attention needs qkv of shape (B, N, 3*H*D) with H = " + heads
-                    + ", got " + Shape.str(s));
-        }
-        return new int[] {s[0], s[1], s[2] / 3};
     }
 }

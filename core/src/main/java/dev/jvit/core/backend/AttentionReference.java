@@ -1,7 +1,6 @@
 package dev.jvit.core.backend;
 
 import dev.jvit.core.NDArray;
-import dev.jvit.core.Shape;
 
 /**
  * {@link Backend#attention} composed from primitive ops, as timm writes it: qkv (B, N, 3·H·D) split into q, k, v
@@ -20,6 +19,7 @@ public final class AttentionReference {
 
     /** See {@link Backend#attentionBackward}. */
     public static NDArray backward(NDArray qkv, NDArray probs, NDArray dOut, int heads, float scale) {
+        AttentionShape.of(qkv, heads).checkBackward(probs, dOut);
         NDArray[] x = split(qkv, heads);
         NDArray dO = splitHeads(dOut, heads);
         NDArray dS = probs.backend().softmaxBackward(probs, dO.matmul(x[2].mT()));
@@ -29,22 +29,14 @@ public final class AttentionReference {
 
     /** qkv (B, N, 3·H·D) as three (B, H, N, D) views: timm's reshape(B, N, 3, H, D).permute(2, 0, 3, 1, 4). */
     static NDArray[] split(NDArray qkv, int heads) {
-        int[] s = qkv.shape();
-        if (s.length != 3 || heads < 1 || s[2] % (3 * heads) != 0) {
-            throw new IllegalArgumentException("attention needs qkv of shape (B, N, 3*H*D) with H = " + heads
-                    + ", got " + Shape.str(s));
-        }
-        NDArray x = qkv.reshape(s[0], s[1], 3, heads, s[2] / (3 * heads)).permute(2, 0, 3, 1, 4);
+        AttentionShape g = AttentionShape.of(qkv, heads);
+        NDArray x = qkv.reshape(g.b(), g.n(), 3, heads, g.d()).permute(2, 0, 3, 1, 4);
         return new NDArray[] {x.select(0, 0), x.select(0, 1), x.select(0, 2)};
     }
 
     /** (B, N, H·D) as (B, H, N, D). */
     static NDArray splitHeads(NDArray x, int heads) {
         int[] s = x.shape();
-        if (s.length != 3 || s[2] % heads != 0) {
-            throw new IllegalArgumentException("attention output gradient must be (B, N, H*D) with H = " + heads
-                    + ", got " + Shape.str(s));
-        }
         return x.reshape(s[0], s[1], heads, s[2] / heads).permute(0, 2, 1, 3);
     }
 

@@ -6,7 +6,6 @@ import dev.jvit.core.DType;
 import dev.jvit.core.Generator;
 import dev.jvit.core.NDArray;
 import dev.jvit.core.Shape;
-import dev.jvit.core.backend.BinaryOp;
 import dev.jvit.core.backend.GeluApproximation;
 
 import java.util.Arrays;
@@ -88,9 +87,8 @@ public final class Functional {
         if (p == 1f) {
             mask = NDArray.full(0f, x.device(), s); // 1/(1-p) would turn 0 * inf into NaN
         } else {
-            NDArray u = NDArray.empty(DType.FLOAT32, x.device(), s);
-            u.backend().uniform(u, 0f, 1f, generator);
-            mask = u.binary(BinaryOp.GE, p).mul(1f / (1f - p));
+            mask = NDArray.empty(DType.FLOAT32, x.device(), s); // one keep-or-drop per sample, as dropout's mask
+            mask.backend().dropoutMask(mask, p, generator);
         }
         return x.mul(Tensor.of(mask));
     }

@@ -33,13 +33,11 @@ final class RunningTotals {
 
     /**
      * Adds one step: meanLoss is the batch's mean loss (a scalar), logits (B, C). A prediction counts as right
-     * when it is the batch's class: the label, or with mixup/cutmix targets the target's largest component
-     * (see {@link Trainer#countCorrect}). Returns whether this step read the totals back.
+     * when it is the batch's {@link #classes}. Returns whether this step read the totals back.
      */
     boolean add(NDArray meanLoss, NDArray logits, Batch b) {
         int n = logits.size(0);
-        NDArray classes = b.targets() != null ? b.targets().argmax(1) : b.labels();
-        NDArray right = logits.argmax(1).toType(DType.FLOAT32).eq(classes.toType(DType.FLOAT32)).sum();
+        NDArray right = logits.argmax(1).toType(DType.FLOAT32).eq(classes(b).toType(DType.FLOAT32)).sum();
         NDArray weighted = meanLoss.mul((float) n);
         lossSum = lossSum == null ? weighted : lossSum.add(weighted);
         correctSum = correctSum == null ? right : correctSum.add(right);
@@ -47,6 +45,15 @@ final class RunningTotals {
         if (++unread < readEvery) return false;
         read();
         return true;
+    }
+
+    /**
+     * The class a prediction must hit, (B) INT32: the label, or with mixup/cutmix targets the target's largest
+     * component (the image that covers more of the blend), not the first image's label, which is the minority
+     * class whenever λ &lt; 1/2.
+     */
+    static NDArray classes(Batch b) {
+        return b.targets() != null ? b.targets().argmax(1) : b.labels();
     }
 
     /** Brings the device's sums to the host now. */

@@ -304,14 +304,10 @@ public final class Trainer {
         return new Eval(lossSum / count, (double) correct / count, correct, count);
     }
 
-    /**
-     * Predictions that match the batch's class. With mixup or cutmix targets that class is the target's largest
-     * component (the image that covers more of the blend), not the first image's label, which is the minority
-     * class whenever λ < 1/2.
-     */
+    /** Predictions that match the batch's {@link RunningTotals#classes} (the label, or a mixed target's top class). */
     static long countCorrect(NDArray logits, Batch b) {
         int[] predicted = logits.argmax(1).toIntArray();
-        int[] labels = b.targets() != null ? b.targets().argmax(1).toIntArray() : b.labels().toIntArray();
+        int[] labels = RunningTotals.classes(b).toIntArray();
         long c = 0;
         for (int i = 0; i < labels.length; i++) if (predicted[i] == labels[i]) c++;
         return c;
