@@ -477,28 +477,22 @@ public final class CpuBackend implements Backend {
     }
 
     /**
-     * One 64-bit counter-based draw gives four elements 16 bits each: the hash is most of dropout's cost (a
-     * ViT drops after nearly every layer), and 16 bits resolve p to 1/65536. Element i drops when its 16 bits
-     * are below ceil(p·65536); like every fill here, the mask depends on the seed, never on the thread count.
+     * Each element hashes its own index with the draw's key into 24 bits (a 32-bit hash, so the SIMD kernel
+     * computes a vector of them per pass: the hash is most of dropout's cost, and a ViT drops after nearly
+     * every layer). Element i drops when its bits are below ceil(p·2^24); like every fill here, the mask
+     * depends on the seed, never on the thread count or the kernels.
      */
     @Override
     public void dropoutMask(NDArray dst, float p, Generator g) {
         requireDType(dst, DType.FLOAT32, "dropout mask");
         if (!(p >= 0f && p < 1f)) throw new IllegalArgumentException("dropout mask needs p in [0, 1), got " + p);
         float scale = 1f / (1f - p);
-        int threshold = (int) Math.ceil(p * 65536.0);
+        int threshold = (int) Math.ceil(p * (1 << 24)); // an element is kept when its 24-bit hash reaches this
         long key = g.nextLong();
         NDArray target = dst.isContiguous() ? dst : empty(DType.FLOAT32, dst.shape());
         float[] d = floats(target);
         int base = target.offset(), n = (int) target.numel();
-        Parallel.forRange((n + 3) / 4, 1 << 12, (from, to) -> {
-            for (int q = from; q < to; q++) {
-                long bits = Generator.mix(key, q);
-                for (int i = 4 * q, end = Math.min(i + 4, n); i < end; i++, bits >>>= 16) {
-                    d[base + i] = (bits & 0xFFFF) >= threshold ? scale : 0f;
-                }
-            }
-        });
+        Parallel.forRange(n, 1 << 14, (from, to) -> kernels.dropoutMask(d, base, from, to, key, threshold, scale));
         if (target != dst) copyInto(target, dst);
     }
 

@@ -60,9 +60,16 @@ public interface CpuKernels {
                                float[] probs, int pOff, float[] dOut, int dBase, int dRowStride,
                                float[] dqkv, int dqBase, int dkBase, int dvBase, float[] scratch);
 
-    /** Scratch floats one attention head of N tokens and width D needs: a transposed (D x N) operand, two N x N blocks, a vector and a padded row. */
+    /**
+     * Inverted-dropout mask values for the elements [from, to) of a mask keyed by key, written at out[off + i]:
+     * scale where the element's 24-bit hash ({@link ScalarKernels#dropoutBits}) is at least threshold, else 0.
+     * The hash is integer arithmetic, so both kernels give the same mask for a key whatever the thread split.
+     */
+    void dropoutMask(float[] out, int off, int from, int to, long key, int threshold, float scale);
+
+    /** Scratch floats one attention head of N tokens and width D needs (the SIMD kernel's layout; the scalar one needs less). */
     default int attentionScratch(int n, int d) {
-        return d * n + 2 * n * n + 16 + (n + 16); // + one 512-bit vector's lanes + a row padded to whole vectors
+        return SimdAttention.scratchFloats(n, d);
     }
 
     /** dx = y * (dy - dot(dy, y)) for one row, y the softmax output. */

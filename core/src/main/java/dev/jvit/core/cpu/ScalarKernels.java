@@ -23,6 +23,25 @@ public final class ScalarKernels implements CpuKernels {
         for (int i = 0; i < n; i++) out[outOff + i] = apply(op, x[xOff + i * xStride]);
     }
 
+    @Override
+    public void dropoutMask(float[] out, int off, int from, int to, long key, int threshold, float scale) {
+        int k0 = (int) key, k1 = (int) (key >>> 32);
+        for (int i = from; i < to; i++) out[off + i] = dropoutBits(k0, k1, i) >= threshold ? scale : 0f;
+    }
+
+    /**
+     * 24 random bits for element i of the mask keyed by (k0, k1): murmur3's 32-bit finaliser over the index's
+     * golden-ratio multiple, with the key's two halves mixed in before and between the rounds. 32-bit lanes,
+     * so the SIMD twin computes it eight or sixteen elements at a time (a 64-bit multiply has no AVX2 form).
+     */
+    static int dropoutBits(int k0, int k1, int i) {
+        int x = i * 0x9E3779B9 + k0;
+        x = (x ^ (x >>> 16)) * 0x85EBCA6B;
+        x ^= k1;
+        x = (x ^ (x >>> 13)) * 0xC2B2AE35;
+        return (x ^ (x >>> 16)) >>> 8;
+    }
+
     static float apply(UnaryOp op, float v) {
         return switch (op) {
             case NEG -> -v;

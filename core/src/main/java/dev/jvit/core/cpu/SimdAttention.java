@@ -7,206 +7,317 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * One attention head with the Vector API; {@link ScalarAttention} is its twin and has the layout. A head of a
  * small ViT is tiny (N = 50 tokens, D = 16: a 10 KB score block), so everything stays in L1 and what matters
- * is the loop shape. Every product here is one of two forms, each computed four rows at a time so that four
- * independent FMA chains hide the FMA latency (one chain per row ran at a third of the speed):
+ * is the loop shape.
+ *
+ * <p>The N x N blocks (scores, probabilities, their gradients) live in scratch with rows padded to whole
+ * vectors (NP = N rounded up), so no pass over them has a scalar tail: the padding of a score row is set to
+ * -inf before its softmax and comes out of it as 0, and a zero probability adds nothing where a padded row is
+ * used as coefficients. Every product is one of two forms, each computed four rows at a time so that four
+ * independent FMA chains hide the FMA latency; where N is not a multiple of four the last block overlaps the
+ * one before it (it rewrites three rows with the same values) instead of falling to a slower loop:
  * <ul>
- *   <li>{@link #rowsDotRows}: C[i, j] = Σ_t A[i, t]·B[j, t] (scores q·kᵀ, and dP = dO·vᵀ), vectorised over j
- *       after copying B transposed into scratch, so there are no lane reductions;</li>
+ *   <li>{@link #rowsTimesColumns}: C[i, j] = Σ_t A[i, t]·Bᵀ[t, j] (scores q·kᵀ, and dP = dO·vᵀ), vectorised over
+ *       j on B copied transposed (and padded with zeros) into scratch, two vectors of j per pass;</li>
  *   <li>{@link #coefTimesRows}: O[i, :] = Σ_j W[i, j]·X[j, :] (P·v, dS·k, dSᵀ·q, Pᵀ·dO), vectorised over the head
- *       width D; W may be read transposed, which is how dk and dv avoid a read-modify-write per key.</li>
+ *       width D: two vectors at a time, then one, then a four-lane vector (all of a head width of 4), then
+ *       scalar columns. W may be read transposed, which is how dk and dv avoid a read-modify-write per key.</li>
  * </ul>
- * Head-width columns that do not fill a vector (all of them for a head width of 4) are vectorised over rows
- * instead ({@link #narrowColumns}); the last N mod L scores of a row take a scalar loop. The batched-GEMM path this replaces packed every 50 x 16 operand into panels and round-tripped the
- * scores through memory three times (matmul, softmax, matmul).
+ * Every broadcast operand is read straight from memory (q is scaled once into scratch rather than per
+ * product), which keeps the broadcasts off the shuffle port. The batched-GEMM path this replaces packed every
+ * 50 x 16 operand into panels and round-tripped the scores through memory three times (matmul, softmax,
+ * matmul).
  */
 final class SimdAttention {
     private static final VectorSpecies<Float> S = SimdMath.SPECIES;
     private static final int L = S.length();
+    /** Four-lane vectors for head widths (or their rests) narrower than S, such as the course model's D = 4. */
+    private static final VectorSpecies<Float> S4 = FloatVector.SPECIES_128;
 
     private SimdAttention() {}
 
+    /** N rounded up to whole vectors of the widest shape, so scratch sizes do not depend on the CPU. */
+    static int paddedRow(int n) {
+        return (n + 15) / 16 * 16;
+    }
+
+    /** Scratch floats one head needs: a transposed, padded D x NP operand, the scaled q, two N x NP blocks, lanes. */
+    static int scratchFloats(int n, int d) {
+        int np = paddedRow(n);
+        return d * np + n * d + 2 * n * np + 16;
+    }
+
     static void forward(float[] qkv, int qBase, int kBase, int vBase, int rs, int n, int d,
                         float scale, float[] probs, int pOff, float[] out, int oOff, int ors, float[] scratch) {
-        rowsDotRows(qkv, qBase, rs, qkv, kBase, rs, n, d, scale, probs, pOff, scratch);
-        int pad = d * n + 2 * n * n + 16; // the padded row, after everything else (see CpuKernels.attentionScratch)
-        for (int i = 0; i < n; i++) softmaxRow(probs, pOff + i * n, n, scratch, pad);
-        coefTimesRows(probs, pOff, n, 1, qkv, vBase, rs, n, d, out, oOff, ors, scratch);
+        int np = vectorRow(n);
+        int kt = 0, qs = kt + d * np, sc = qs + n * d, lanes = sc + n * np;
+        transposePadded(qkv, kBase, rs, n, d, np, scratch, kt);
+        FloatVector vscale = FloatVector.broadcast(S, scale);
+        int db = S.loopBound(d);
+        for (int i = 0; i < n; i++) {
+            int q = qBase + i * rs, o = qs + i * d, t = 0;
+            for (; t < db; t += L) FloatVector.fromArray(S, qkv, q + t).mul(vscale).intoArray(scratch, o + t);
+            for (; t < d; t++) scratch[o + t] = qkv[q + t] * scale;
+        }
+        rowsTimesColumns(scratch, qs, d, scratch, kt, n, np, d, scratch, sc);
+        softmaxPaddedRows(scratch, sc, n, np, scratch, lanes);
+        for (int i = 0; i < n; i++) System.arraycopy(scratch, sc + i * np, probs, pOff + i * n, n);
+        coefTimesRows(scratch, sc, np, 1, qkv, vBase, rs, n, d, out, oOff, ors);
     }
 
     static void backward(float[] qkv, int qBase, int kBase, int vBase, int rs, int n, int d, float scale,
                          float[] probs, int pOff, float[] dOut, int dBase, int drs,
                          float[] dqkv, int dqBase, int dkBase, int dvBase, float[] scratch) {
-        int ds = d * n; // the N x N block of dP, then dS, after the transposed operand
-        rowsDotRows(dOut, dBase, drs, qkv, vBase, rs, n, d, 1f, scratch, ds, scratch);
+        int np = vectorRow(n);
+        int vt = 0, pp = vt + d * np, ds = pp + n * np, lanes = ds + n * np;
+        transposePadded(qkv, vBase, rs, n, d, np, scratch, vt);
+        rowsTimesColumns(dOut, dBase, drs, scratch, vt, n, np, d, scratch, ds); // dP = dO·vᵀ, padding 0
+        FloatVector vscale = FloatVector.broadcast(S, scale);
         for (int i = 0; i < n; i++) {
-            int p = pOff + i * n, g = ds + i * n;
-            float rowDot = 0f;
-            for (int j = 0; j < n; j++) rowDot += probs[p + j] * scratch[g + j];
+            int p = pp + i * np, g = ds + i * np;
+            System.arraycopy(probs, pOff + i * n, scratch, p, n);
+            java.util.Arrays.fill(scratch, p + n, p + np, 0f);
+            FloatVector dot = FloatVector.zero(S);
+            for (int j = 0; j < np; j += L) {
+                dot = FloatVector.fromArray(S, scratch, p + j).fma(FloatVector.fromArray(S, scratch, g + j), dot);
+            }
+            FloatVector rowDot = FloatVector.broadcast(S, laneSum(dot, scratch, lanes));
             // dS of the softmax, times the scale of q·kᵀ (so dq and dk need no further scaling)
-            for (int j = 0; j < n; j++) scratch[g + j] = probs[p + j] * (scratch[g + j] - rowDot) * scale;
+            for (int j = 0; j < np; j += L) {
+                FloatVector pv = FloatVector.fromArray(S, scratch, p + j);
+                FloatVector.fromArray(S, scratch, g + j).sub(rowDot).mul(pv).mul(vscale).intoArray(scratch, g + j);
+            }
         }
-        coefTimesRows(scratch, ds, n, 1, qkv, kBase, rs, n, d, dqkv, dqBase, rs, scratch); // dq = dS·k
-        coefTimesRows(scratch, ds, 1, n, qkv, qBase, rs, n, d, dqkv, dkBase, rs, scratch); // dk = dSᵀ·q
-        coefTimesRows(probs, pOff, 1, n, dOut, dBase, drs, n, d, dqkv, dvBase, rs, scratch); // dv = Pᵀ·dO
+        coefTimesRows(scratch, ds, np, 1, qkv, kBase, rs, n, d, dqkv, dqBase, rs); // dq = dS·k
+        coefTimesRows(scratch, ds, 1, np, qkv, qBase, rs, n, d, dqkv, dkBase, rs); // dk = dSᵀ·q
+        coefTimesRows(scratch, pp, 1, np, dOut, dBase, drs, n, d, dqkv, dvBase, rs); // dv = Pᵀ·dO
     }
 
-    /**
-     * Softmax of c[off, off + n) in place, through a copy in scratch padded with -inf to a whole number of
-     * vectors: exp(-inf) is 0, so every pass runs on full vectors with no scalar tail (a row of 50 scores
-     * otherwise spends as long on its last 2 as on the other 48). The lane sum is taken in a fixed order.
-     */
-    private static void softmaxRow(float[] c, int off, int n, float[] scratch, int pad) {
-        int np = (n + L - 1) / L * L;
-        System.arraycopy(c, off, scratch, pad, n);
-        java.util.Arrays.fill(scratch, pad + n, pad + np, Float.NEGATIVE_INFINITY);
-        FloatVector m = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
-        for (int j = 0; j < np; j += L) m = m.max(FloatVector.fromArray(S, scratch, pad + j));
-        FloatVector max = FloatVector.broadcast(S, m.reduceLanes(VectorOperators.MAX)); // max: order-free
-        for (int j = 0; j < np; j += L) FloatVector.fromArray(S, scratch, pad + j).sub(max).intoArray(scratch, pad + j);
-        SimdMath.exp(scratch, pad, scratch, pad, np);
-        FloatVector sum = FloatVector.zero(S);
-        for (int j = 0; j < np; j += L) sum = sum.add(FloatVector.fromArray(S, scratch, pad + j));
+    /** N rounded up to this CPU's vectors: the row stride of the scratch blocks (at most {@link #paddedRow}). */
+    private static int vectorRow(int n) {
+        return (n + L - 1) / L * L;
+    }
+
+    /** The lanes of v added in lane order, so a row's sum does not depend on how the JIT reduces. */
+    private static float laneSum(FloatVector v, float[] scratch, int lanes) {
+        v.intoArray(scratch, lanes);
         float total = 0f;
-        for (int l = 0; l < L; l++) total += sum.lane(l);
-        FloatVector inv = FloatVector.broadcast(S, 1f / total);
-        for (int j = 0; j < np; j += L) FloatVector.fromArray(S, scratch, pad + j).mul(inv).intoArray(scratch, pad + j);
-        System.arraycopy(scratch, pad, c, off, n);
+        for (int l = 0; l < L; l++) total += scratch[lanes + l];
+        return total;
+    }
+
+    /** dst[dOff + t·np + j] = src[base + j·rs + t] for j < n, and 0 for j in [n, np). */
+    private static void transposePadded(float[] src, int base, int rs, int n, int d, int np, float[] dst, int dOff) {
+        for (int j = 0; j < n; j++) {
+            int r = base + j * rs;
+            for (int t = 0; t < d; t++) dst[dOff + t * np + j] = src[r + t];
+        }
+        for (int t = 0; t < d; t++) java.util.Arrays.fill(dst, dOff + t * np + n, dOff + (t + 1) * np, 0f);
     }
 
     /**
-     * c[cOff + i·n + j] = Σ_t (a[aBase + i·ars + t]·scale)·b[bBase + j·brs + t] for i, j in [0, n), t in [0, d).
-     * B is first copied transposed into scratch[0, d·n).
+     * Softmax of each row of the n x np block at c[off] over its first n entries, in place; the padding is set
+     * to -inf first and comes out 0. One exp call covers the whole block (a row is only a few vectors, so per
+     * row the call and its loop would cost as much as the exps); each row's sum is taken in lane order.
      */
-    private static void rowsDotRows(float[] a, int aBase, int ars, float[] b, int bBase, int brs, int n, int d,
-                                    float scale, float[] c, int cOff, float[] scratch) {
-        for (int j = 0; j < n; j++) {
-            int r = bBase + j * brs;
-            for (int t = 0; t < d; t++) scratch[t * n + j] = b[r + t];
+    private static void softmaxPaddedRows(float[] c, int off, int n, int np, float[] scratch, int lanes) {
+        for (int i = 0; i < n; i++) {
+            int row = off + i * np;
+            java.util.Arrays.fill(c, row + n, row + np, Float.NEGATIVE_INFINITY);
+            FloatVector m = FloatVector.fromArray(S, c, row);
+            for (int j = L; j < np; j += L) m = m.max(FloatVector.fromArray(S, c, row + j));
+            FloatVector max = FloatVector.broadcast(S, m.reduceLanes(VectorOperators.MAX)); // max: order-free
+            for (int j = 0; j < np; j += L) FloatVector.fromArray(S, c, row + j).sub(max).intoArray(c, row + j);
         }
-        int jb = S.loopBound(n);
-        int i = 0;
-        for (; i + 4 <= n; i += 4) {
-            int a0 = aBase + i * ars, a1 = a0 + ars, a2 = a1 + ars, a3 = a2 + ars;
-            for (int j = 0; j < jb; j += L) {
-                FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0;
-                for (int t = 0; t < d; t++) {
-                    FloatVector bt = FloatVector.fromArray(S, scratch, t * n + j);
-                    c0 = FloatVector.broadcast(S, a[a0 + t] * scale).fma(bt, c0);
-                    c1 = FloatVector.broadcast(S, a[a1 + t] * scale).fma(bt, c1);
-                    c2 = FloatVector.broadcast(S, a[a2 + t] * scale).fma(bt, c2);
-                    c3 = FloatVector.broadcast(S, a[a3 + t] * scale).fma(bt, c3);
+        SimdMath.exp(c, off, c, off, n * np);
+        for (int i = 0; i < n; i++) {
+            int row = off + i * np;
+            FloatVector sum = FloatVector.fromArray(S, c, row);
+            for (int j = L; j < np; j += L) sum = sum.add(FloatVector.fromArray(S, c, row + j));
+            FloatVector inv = FloatVector.broadcast(S, 1f / laneSum(sum, scratch, lanes));
+            for (int j = 0; j < np; j += L) FloatVector.fromArray(S, c, row + j).mul(inv).intoArray(c, row + j);
+        }
+    }
+
+    /**
+     * c[cOff + i·np + j] = Σ_t a[aOff + i·ars + t]·bt[btOff + t·np + j] for i in [0, n), j in [0, np), t in
+     * [0, d): rows of A times the columns of a transposed, padded B.
+     */
+    private static void rowsTimesColumns(float[] a, int aOff, int ars, float[] bt, int btOff, int n, int np, int d,
+                                         float[] c, int cOff) {
+        if (n < 4) {
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < np; j++) {
+                    float s = 0f;
+                    for (int t = 0; t < d; t++) s += a[aOff + i * ars + t] * bt[btOff + t * np + j];
+                    c[cOff + i * np + j] = s;
                 }
-                int o = cOff + i * n + j;
-                c0.intoArray(c, o);
-                c1.intoArray(c, o + n);
-                c2.intoArray(c, o + 2 * n);
-                c3.intoArray(c, o + 3 * n);
             }
+            return;
         }
-        for (; i < n; i++) {
-            int a0 = aBase + i * ars;
-            for (int j = 0; j < jb; j += L) {
-                FloatVector c0 = FloatVector.zero(S);
+        for (int i0 = 0; i0 < n; i0 += 4) {
+            int i = Math.min(i0, n - 4); // the last block overlaps the previous one rather than leaving a tail
+            int a0 = aOff + i * ars, a1 = a0 + ars, a2 = a1 + ars, a3 = a2 + ars;
+            int c0 = cOff + i * np;
+            int j = 0;
+            for (; j + 2 * L <= np; j += 2 * L) {
+                FloatVector x00 = FloatVector.zero(S), x01 = x00, x10 = x00, x11 = x00;
+                FloatVector x20 = x00, x21 = x00, x30 = x00, x31 = x00;
                 for (int t = 0; t < d; t++) {
-                    c0 = FloatVector.broadcast(S, a[a0 + t] * scale).fma(FloatVector.fromArray(S, scratch, t * n + j), c0);
+                    int b = btOff + t * np + j;
+                    FloatVector b0 = FloatVector.fromArray(S, bt, b), b1 = FloatVector.fromArray(S, bt, b + L);
+                    FloatVector r = FloatVector.broadcast(S, a[a0 + t]);
+                    x00 = r.fma(b0, x00);
+                    x01 = r.fma(b1, x01);
+                    r = FloatVector.broadcast(S, a[a1 + t]);
+                    x10 = r.fma(b0, x10);
+                    x11 = r.fma(b1, x11);
+                    r = FloatVector.broadcast(S, a[a2 + t]);
+                    x20 = r.fma(b0, x20);
+                    x21 = r.fma(b1, x21);
+                    r = FloatVector.broadcast(S, a[a3 + t]);
+                    x30 = r.fma(b0, x30);
+                    x31 = r.fma(b1, x31);
                 }
-                c0.intoArray(c, cOff + i * n + j);
+                int o = c0 + j;
+                x00.intoArray(c, o);
+                x01.intoArray(c, o + L);
+                x10.intoArray(c, o + np);
+                x11.intoArray(c, o + np + L);
+                x20.intoArray(c, o + 2 * np);
+                x21.intoArray(c, o + 2 * np + L);
+                x30.intoArray(c, o + 3 * np);
+                x31.intoArray(c, o + 3 * np + L);
             }
-        }
-        for (i = 0; i < n; i++) {
-            int a0 = aBase + i * ars;
-            for (int j = jb; j < n; j++) {
-                float s = 0f;
-                for (int t = 0; t < d; t++) s += (a[a0 + t] * scale) * scratch[t * n + j];
-                c[cOff + i * n + j] = s;
+            if (j < np) { // one vector left
+                FloatVector x0 = FloatVector.zero(S), x1 = x0, x2 = x0, x3 = x0;
+                for (int t = 0; t < d; t++) {
+                    FloatVector b0 = FloatVector.fromArray(S, bt, btOff + t * np + j);
+                    x0 = FloatVector.broadcast(S, a[a0 + t]).fma(b0, x0);
+                    x1 = FloatVector.broadcast(S, a[a1 + t]).fma(b0, x1);
+                    x2 = FloatVector.broadcast(S, a[a2 + t]).fma(b0, x2);
+                    x3 = FloatVector.broadcast(S, a[a3 + t]).fma(b0, x3);
+                }
+                int o = c0 + j;
+                x0.intoArray(c, o);
+                x1.intoArray(c, o + np);
+                x2.intoArray(c, o + 2 * np);
+                x3.intoArray(c, o + 3 * np);
             }
         }
     }
 
     /**
      * o[oBase + i·ors + t] = Σ_j w[wOff + i·wrs + j·wcs]·x[xBase + j·xrs + t] for i, j in [0, n), t in [0, d):
-     * with (wrs, wcs) = (n, 1) W is read as stored, with (1, n) transposed.
+     * with (wrs, wcs) = (np, 1) W is read as stored, with (1, np) transposed.
      */
     private static void coefTimesRows(float[] w, int wOff, int wrs, int wcs, float[] x, int xBase, int xrs, int n,
-                                      int d, float[] o, int oBase, int ors, float[] scratch) {
-        int tb = d - d % L;
-        int i = 0;
-        for (; i + 4 <= n; i += 4) {
-            int w0 = wOff + i * wrs, w1 = w0 + wrs, w2 = w1 + wrs, w3 = w2 + wrs;
-            for (int t = 0; t < tb; t += L) {
-                FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0;
-                for (int j = 0; j < n; j++) {
-                    FloatVector xj = FloatVector.fromArray(S, x, xBase + j * xrs + t);
-                    int wj = j * wcs;
-                    c0 = FloatVector.broadcast(S, w[w0 + wj]).fma(xj, c0);
-                    c1 = FloatVector.broadcast(S, w[w1 + wj]).fma(xj, c1);
-                    c2 = FloatVector.broadcast(S, w[w2 + wj]).fma(xj, c2);
-                    c3 = FloatVector.broadcast(S, w[w3 + wj]).fma(xj, c3);
-                }
-                int r = oBase + i * ors + t;
-                c0.intoArray(o, r);
-                c1.intoArray(o, r + ors);
-                c2.intoArray(o, r + 2 * ors);
-                c3.intoArray(o, r + 3 * ors);
-            }
+                                      int d, float[] o, int oBase, int ors) {
+        if (n < 4) {
+            scalarColumns(w, wOff, wrs, wcs, x, xBase, xrs, n, 0, d, o, oBase, ors);
+            return;
         }
-        for (; i < n; i++) {
-            int w0 = wOff + i * wrs;
-            for (int t = 0; t < tb; t += L) {
-                FloatVector c0 = FloatVector.zero(S);
-                for (int j = 0; j < n; j++) {
-                    c0 = FloatVector.broadcast(S, w[w0 + j * wcs]).fma(FloatVector.fromArray(S, x, xBase + j * xrs + t), c0);
-                }
-                c0.intoArray(o, oBase + i * ors + t);
-            }
+        int t = 0;
+        for (; t + 2 * L <= d; t += 2 * L) twoVectorColumns(w, wOff, wrs, wcs, x, xBase + t, xrs, n, o, oBase + t, ors);
+        if (t + L <= d) {
+            oneVectorColumns(w, wOff, wrs, wcs, x, xBase + t, xrs, n, o, oBase + t, ors);
+            t += L;
         }
-        if (tb < d) narrowColumns(w, wOff, wrs, wcs, x, xBase, xrs, n, tb, d, o, oBase, ors, scratch);
+        if (L > 4 && t + 4 <= d) {
+            fourLaneColumns(w, wOff, wrs, wcs, x, xBase + t, xrs, n, o, oBase + t, ors);
+            t += 4;
+        }
+        if (t < d) scalarColumns(w, wOff, wrs, wcs, x, xBase, xrs, n, t, d, o, oBase, ors);
     }
 
-    /**
-     * The columns t in [t0, d) of {@link #coefTimesRows} when they are fewer than a vector (a head width of 4
-     * in the course's dim-8 model, or the remainder of an odd width): vectorised over the output rows i
-     * instead, L rows at a time, with W's columns made contiguous over i first (copied transposed into
-     * scratch after the two regions the callers use, unless W is already read transposed). Two accumulators
-     * over alternate j hide the FMA latency; the last n mod L rows take a scalar loop.
-     */
-    private static void narrowColumns(float[] w, int wOff, int wrs, int wcs, float[] x, int xBase, int xrs, int n,
-                                      int t0, int d, float[] o, int oBase, int ors, float[] scratch) {
-        int free = d * n + n * n; // after the transposed operand and the N x N block (see CpuKernels.attentionScratch)
-        float[] wt = w;
-        int wtOff = wOff, colStride = wcs;
-        if (wrs != 1) {
-            for (int i = 0; i < n; i++) {
-                for (int j = 0; j < n; j++) scratch[free + j * n + i] = w[wOff + i * wrs + j * wcs];
+    /** {@link #coefTimesRows} for the 2·L columns starting at x[xBase] and o[oBase]; n ≥ 4. */
+    private static void twoVectorColumns(float[] w, int wOff, int wrs, int wcs, float[] x, int xBase, int xrs, int n,
+                                         float[] o, int oBase, int ors) {
+        for (int i0 = 0; i0 < n; i0 += 4) {
+            int i = Math.min(i0, n - 4);
+            int w0 = wOff + i * wrs, w1 = w0 + wrs, w2 = w1 + wrs, w3 = w2 + wrs;
+            FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00;
+            FloatVector c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+            for (int j = 0; j < n; j++) {
+                int xj = xBase + j * xrs, wj = j * wcs;
+                FloatVector x0 = FloatVector.fromArray(S, x, xj), x1 = FloatVector.fromArray(S, x, xj + L);
+                FloatVector r = FloatVector.broadcast(S, w[w0 + wj]);
+                c00 = r.fma(x0, c00);
+                c01 = r.fma(x1, c01);
+                r = FloatVector.broadcast(S, w[w1 + wj]);
+                c10 = r.fma(x0, c10);
+                c11 = r.fma(x1, c11);
+                r = FloatVector.broadcast(S, w[w2 + wj]);
+                c20 = r.fma(x0, c20);
+                c21 = r.fma(x1, c21);
+                r = FloatVector.broadcast(S, w[w3 + wj]);
+                c30 = r.fma(x0, c30);
+                c31 = r.fma(x1, c31);
             }
-            wt = scratch;
-            wtOff = free;
-            colStride = n;
+            int r0 = oBase + i * ors;
+            c00.intoArray(o, r0);
+            c01.intoArray(o, r0 + L);
+            c10.intoArray(o, r0 + ors);
+            c11.intoArray(o, r0 + ors + L);
+            c20.intoArray(o, r0 + 2 * ors);
+            c21.intoArray(o, r0 + 2 * ors + L);
+            c30.intoArray(o, r0 + 3 * ors);
+            c31.intoArray(o, r0 + 3 * ors + L);
         }
-        int lanes = free + n * n; // L floats to spill one accumulator to
-        int ib = S.loopBound(n);
-        for (int i = 0; i < ib; i += L) {
-            for (int t = t0; t < d; t++) {
-                FloatVector c0 = FloatVector.zero(S), c1 = c0;
-                int j = 0;
-                for (; j + 1 < n; j += 2) {
-                    c0 = FloatVector.fromArray(S, wt, wtOff + j * colStride + i)
-                            .fma(FloatVector.broadcast(S, x[xBase + j * xrs + t]), c0);
-                    c1 = FloatVector.fromArray(S, wt, wtOff + (j + 1) * colStride + i)
-                            .fma(FloatVector.broadcast(S, x[xBase + (j + 1) * xrs + t]), c1);
-                }
-                if (j < n) {
-                    c0 = FloatVector.fromArray(S, wt, wtOff + j * colStride + i)
-                            .fma(FloatVector.broadcast(S, x[xBase + j * xrs + t]), c0);
-                }
-                c0.add(c1).intoArray(scratch, lanes);
-                for (int l = 0; l < L; l++) o[oBase + (i + l) * ors + t] = scratch[lanes + l];
+    }
+
+    /** {@link #coefTimesRows} for the L columns starting at x[xBase] and o[oBase]; n ≥ 4. */
+    private static void oneVectorColumns(float[] w, int wOff, int wrs, int wcs, float[] x, int xBase, int xrs, int n,
+                                         float[] o, int oBase, int ors) {
+        for (int i0 = 0; i0 < n; i0 += 4) {
+            int i = Math.min(i0, n - 4);
+            int w0 = wOff + i * wrs, w1 = w0 + wrs, w2 = w1 + wrs, w3 = w2 + wrs;
+            FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0;
+            for (int j = 0; j < n; j++) {
+                FloatVector xj = FloatVector.fromArray(S, x, xBase + j * xrs);
+                int wj = j * wcs;
+                c0 = FloatVector.broadcast(S, w[w0 + wj]).fma(xj, c0);
+                c1 = FloatVector.broadcast(S, w[w1 + wj]).fma(xj, c1);
+                c2 = FloatVector.broadcast(S, w[w2 + wj]).fma(xj, c2);
+                c3 = FloatVector.broadcast(S, w[w3 + wj]).fma(xj, c3);
             }
+            int r0 = oBase + i * ors;
+            c0.intoArray(o, r0);
+            c1.intoArray(o, r0 + ors);
+            c2.intoArray(o, r0 + 2 * ors);
+            c3.intoArray(o, r0 + 3 * ors);
         }
-        for (int i = ib; i < n; i++) {
-            for (int t = t0; t < d; t++) {
+    }
+
+    /** {@link #coefTimesRows} for the 4 columns starting at x[xBase] and o[oBase], in 128-bit vectors; n ≥ 4. */
+    private static void fourLaneColumns(float[] w, int wOff, int wrs, int wcs, float[] x, int xBase, int xrs, int n,
+                                        float[] o, int oBase, int ors) {
+        for (int i0 = 0; i0 < n; i0 += 4) {
+            int i = Math.min(i0, n - 4);
+            int w0 = wOff + i * wrs, w1 = w0 + wrs, w2 = w1 + wrs, w3 = w2 + wrs;
+            FloatVector c0 = FloatVector.zero(S4), c1 = c0, c2 = c0, c3 = c0;
+            for (int j = 0; j < n; j++) {
+                FloatVector xj = FloatVector.fromArray(S4, x, xBase + j * xrs);
+                int wj = j * wcs;
+                c0 = FloatVector.broadcast(S4, w[w0 + wj]).fma(xj, c0);
+                c1 = FloatVector.broadcast(S4, w[w1 + wj]).fma(xj, c1);
+                c2 = FloatVector.broadcast(S4, w[w2 + wj]).fma(xj, c2);
+                c3 = FloatVector.broadcast(S4, w[w3 + wj]).fma(xj, c3);
+            }
+            int r0 = oBase + i * ors;
+            c0.intoArray(o, r0);
+            c1.intoArray(o, r0 + ors);
+            c2.intoArray(o, r0 + 2 * ors);
+            c3.intoArray(o, r0 + 3 * ors);
+        }
+    }
+
+    /** {@link #coefTimesRows} for the columns [t0, t1) one by one: the rest of an odd head width, or N below 4. */
+    private static void scalarColumns(float[] w, int wOff, int wrs, int wcs, float[] x, int xBase, int xrs, int n,
+                                      int t0, int t1, float[] o, int oBase, int ors) {
+        for (int i = 0; i < n; i++) {
+            for (int t = t0; t < t1; t++) {
                 float s = 0f;
-                for (int j = 0; j < n; j++) s += wt[wtOff + j * colStride + i] * x[xBase + j * xrs + t];
+                for (int j = 0; j < n; j++) s += w[wOff + i * wrs + j * wcs] * x[xBase + j * xrs + t];
                 o[oBase + i * ors + t] = s;
             }
         }

@@ -5,6 +5,8 @@ import dev.jvit.core.backend.GeluApproximation;
 import dev.jvit.core.backend.ReduceOp;
 import dev.jvit.core.backend.UnaryOp;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -34,6 +36,7 @@ public final class SimdKernels implements CpuKernels {
 
     private static final VectorSpecies<Float> S = SimdMath.SPECIES;
     private static final int L = S.length();
+    private static final VectorSpecies<Integer> INTS = VectorSpecies.of(int.class, S.vectorShape());
 
     /** The vector width in bits these kernels run with (256 or 512 on x86). */
     public static int vectorBits() {
@@ -612,6 +615,27 @@ public final class SimdKernels implements CpuKernels {
             case MIN -> BinaryOp.MIN;
         };
         scalarBinary(combine, acc, accOff, 1, x, xOff, xStride, acc, accOff, S.loopBound(n), n);
+    }
+
+    // ---- dropout --------------------------------------------------------------------------------------
+
+    /** {@link ScalarKernels#dropoutBits} in int lanes, L elements per pass; the tail takes the scalar hash. */
+    @Override
+    public void dropoutMask(float[] out, int off, int from, int to, long key, int threshold, float scale) {
+        int k0 = (int) key, k1 = (int) (key >>> 32);
+        IntVector lane = IntVector.zero(INTS).addIndex(1);
+        FloatVector kept = bc(scale), dropped = FloatVector.zero(S);
+        int i = from;
+        for (; i + L <= to; i += L) {
+            IntVector x = lane.add(i).mul(0x9E3779B9).add(k0);
+            x = x.lanewise(VectorOperators.XOR, x.lanewise(VectorOperators.LSHR, 16)).mul(0x85EBCA6B);
+            x = x.lanewise(VectorOperators.XOR, k1);
+            x = x.lanewise(VectorOperators.XOR, x.lanewise(VectorOperators.LSHR, 13)).mul(0xC2B2AE35);
+            x = x.lanewise(VectorOperators.XOR, x.lanewise(VectorOperators.LSHR, 16)).lanewise(VectorOperators.LSHR, 8);
+            VectorMask<Float> keep = x.compare(VectorOperators.GE, threshold).cast(S);
+            dropped.blend(kept, keep).intoArray(out, off + i);
+        }
+        for (; i < to; i++) out[off + i] = ScalarKernels.dropoutBits(k0, k1, i) >= threshold ? scale : 0f;
     }
 
     // ---- softmax --------------------------------------------------------------------------------------

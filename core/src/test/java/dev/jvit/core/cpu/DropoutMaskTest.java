@@ -50,6 +50,23 @@ class DropoutMaskTest {
     }
 
     @Test
+    void neighbouringElementsAndSuccessiveDrawsAreIndependent() {
+        float p = 0.5f;
+        Generator g = new Generator(5);
+        int n = 200_000;
+        NDArray first = NDArray.zeros(n), second = NDArray.zeros(n);
+        CpuBackend.simd().dropoutMask(first, p, g);
+        CpuBackend.simd().dropoutMask(second, p, g); // the next draw of the same generator
+        float[] a = first.toFloatArray(), b = second.toFloatArray();
+        int neighbours = 0, draws = 0;
+        for (int i = 0; i + 1 < n; i++) if (a[i] != 0f && a[i + 1] != 0f) neighbours++;
+        for (int i = 0; i < n; i++) if (a[i] != 0f && b[i] != 0f) draws++;
+        double both = (1 - p) * (1 - p), sd = Math.sqrt(both * (1 - both) / n);
+        assertEquals(both, (double) neighbours / (n - 1), 5 * sd, "neighbours kept together");
+        assertEquals(both, (double) draws / n, 5 * sd, "the same element kept in two draws");
+    }
+
+    @Test
     void stridedDestinationGetsTheMaskInRowMajorOrder() {
         NDArray view = NDArray.zeros(40, 30).transpose(0, 1); // (30, 40), not contiguous
         CpuBackend.simd().dropoutMask(view, 0.3f, new Generator(3));
