@@ -33,8 +33,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--epochs", description = "Epochs (default: the preset's recipe, e.g. 4 for mnist-small).")
     Integer epochs;
 
-    @Option(names = "--batch-size", defaultValue = "128", description = "Images per step (default: ${DEFAULT-VALUE}).")
-    int batchSize;
+    @Option(names = "--batch-size", description = "Images per step (default: the preset's recipe: 64 for mnist-small, else 128).")
+    Integer batchSize;
 
     @Option(names = "--lr", description = "Peak learning rate (default: the preset's recipe).")
     Double lr;
@@ -133,7 +133,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         int[] ra = randAugment != null ? RandAugment.parse(randAugment) : new int[] {0, 0};
         Recipe r = Recipe.forModel(config);
-        TrainOptions o = new TrainOptions(config, dataset, dataDir, or(epochs, r.epochs()), batchSize, or(lr, r.lr()),
+        TrainOptions o = new TrainOptions(config, dataset, dataDir, or(epochs, r.epochs()), or(batchSize, r.batchSize()), or(lr, r.lr()),
                 or(weightDecay, r.weightDecay()), or(warmup, r.warmupEpochs()), labelSmoothing, gradClip, dev,
                 threads != null ? threads : Runtime.getRuntime().availableProcessors(), seed,
                 out != null ? out : Path.of("runs", config), resume, trainLimit, testLimit, valSize,
