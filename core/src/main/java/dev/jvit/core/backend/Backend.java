@@ -142,6 +142,18 @@ public interface Backend {
         dst.binaryInPlace(BinaryOp.MUL, NDArray.full(1f / (1f - p), dst.device()));
     }
 
+    /**
+     * Inverted dropout whose mask is never stored: x times the mask {@code dropoutMask(m, p, new Generator(seed))}
+     * draws for x's shape (element by row-major index), p in [0, 1). The backward is the same call on the
+     * gradient with the same seed, so a training step keeps a seed per dropout instead of a mask the size of
+     * the activation. The default draws that mask and multiplies; a backend may fuse the two.
+     */
+    default NDArray dropout(NDArray x, float p, long seed) {
+        NDArray mask = NDArray.empty(DType.FLOAT32, x.device(), x.shape());
+        dropoutMask(mask, p, new Generator(seed));
+        return x.mul(mask);
+    }
+
     /** Fills dst with normal values: as {@link #uniform}, with {@code Generator.gaussianAt(key, i)}. */
     void normal(NDArray dst, float mean, float std, Generator g);
 

@@ -485,15 +485,28 @@ public final class CpuBackend implements Backend {
     @Override
     public void dropoutMask(NDArray dst, float p, Generator g) {
         requireDType(dst, DType.FLOAT32, "dropout mask");
-        if (!(p >= 0f && p < 1f)) throw new IllegalArgumentException("dropout mask needs p in [0, 1), got " + p);
+        NDArray target = dst.isContiguous() ? dst : empty(DType.FLOAT32, dst.shape());
+        fill(target, 1f);
+        float[] d = floats(target);
+        dropInto(d, target.offset(), d, target.offset(), (int) target.numel(), p, g.nextLong());
+        if (target != dst) copyInto(target, dst);
+    }
+
+    /** The mask of {@link #dropoutMask} applied as it is drawn: one pass, and no mask array. */
+    @Override
+    public NDArray dropout(NDArray x, float p, long seed) {
+        requireDType(x, DType.FLOAT32, "dropout");
+        NDArray xc = x.contiguous();
+        NDArray out = empty(DType.FLOAT32, x.shape());
+        dropInto(floats(xc), xc.offset(), floats(out), 0, (int) out.numel(), p, new Generator(seed).nextLong());
+        return out;
+    }
+
+    private void dropInto(float[] x, int xOff, float[] out, int outOff, int n, float p, long key) {
+        if (!(p >= 0f && p < 1f)) throw new IllegalArgumentException("dropout needs p in [0, 1), got " + p);
         float scale = 1f / (1f - p);
         int threshold = (int) Math.ceil(p * (1 << 24)); // an element is kept when its 24-bit hash reaches this
-        long key = g.nextLong();
-        NDArray target = dst.isContiguous() ? dst : empty(DType.FLOAT32, dst.shape());
-        float[] d = floats(target);
-        int base = target.offset(), n = (int) target.numel();
-        Parallel.forRange(n, 1 << 14, (from, to) -> kernels.dropoutMask(d, base, from, to, key, threshold, scale));
-        if (target != dst) copyInto(target, dst);
+        Parallel.forRange(n, 1 << 14, (from, to) -> kernels.dropout(x, xOff, out, outOff, from, to, key, threshold, scale));
     }
 
     @Override

@@ -61,11 +61,12 @@ public interface CpuKernels {
                                float[] dqkv, int dqBase, int dkBase, int dvBase, float[] scratch);
 
     /**
-     * Inverted-dropout mask values for the elements [from, to) of a mask keyed by key, written at out[off + i]:
-     * scale where the element's 24-bit hash ({@link ScalarKernels#dropoutBits}) is at least threshold, else 0.
-     * The hash is integer arithmetic, so both kernels give the same mask for a key whatever the thread split.
+     * Inverted dropout of the elements [from, to) of a mask keyed by key: out[outOff + i] = x[xOff + i] times
+     * scale where the element's 24-bit hash ({@link ScalarKernels#dropoutBits}) is at least threshold, else
+     * times 0. The hash is integer arithmetic, so both kernels drop the same elements for a key whatever the
+     * thread split. out may be x.
      */
-    void dropoutMask(float[] out, int off, int from, int to, long key, int threshold, float scale);
+    void dropout(float[] x, int xOff, float[] out, int outOff, int from, int to, long key, int threshold, float scale);
 
     /** Scratch floats one attention head of N tokens and width D needs (the SIMD kernel's layout; the scalar one needs less). */
     default int attentionScratch(int n, int d) {

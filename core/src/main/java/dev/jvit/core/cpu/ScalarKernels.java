@@ -24,9 +24,10 @@ public final class ScalarKernels implements CpuKernels {
     }
 
     @Override
-    public void dropoutMask(float[] out, int off, int from, int to, long key, int threshold, float scale) {
+    public void dropout(float[] x, int xOff, float[] out, int outOff, int from, int to, long key, int threshold,
+                        float scale) {
         int k0 = (int) key, k1 = (int) (key >>> 32);
-        for (int i = from; i < to; i++) out[off + i] = dropoutBits(k0, k1, i) >= threshold ? scale : 0f;
+        for (int i = from; i < to; i++) out[outOff + i] = x[xOff + i] * (dropoutBits(k0, k1, i) >= threshold ? scale : 0f);
     }
 
     /**

@@ -621,21 +621,24 @@ public final class SimdKernels implements CpuKernels {
 
     /** {@link ScalarKernels#dropoutBits} in int lanes, L elements per pass; the tail takes the scalar hash. */
     @Override
-    public void dropoutMask(float[] out, int off, int from, int to, long key, int threshold, float scale) {
+    public void dropout(float[] x, int xOff, float[] out, int outOff, int from, int to, long key, int threshold,
+                        float scale) {
         int k0 = (int) key, k1 = (int) (key >>> 32);
         IntVector lane = IntVector.zero(INTS).addIndex(1);
         FloatVector kept = bc(scale), dropped = FloatVector.zero(S);
         int i = from;
         for (; i + L <= to; i += L) {
-            IntVector x = lane.add(i).mul(0x9E3779B9).add(k0);
-            x = x.lanewise(VectorOperators.XOR, x.lanewise(VectorOperators.LSHR, 16)).mul(0x85EBCA6B);
-            x = x.lanewise(VectorOperators.XOR, k1);
-            x = x.lanewise(VectorOperators.XOR, x.lanewise(VectorOperators.LSHR, 13)).mul(0xC2B2AE35);
-            x = x.lanewise(VectorOperators.XOR, x.lanewise(VectorOperators.LSHR, 16)).lanewise(VectorOperators.LSHR, 8);
-            VectorMask<Float> keep = x.compare(VectorOperators.GE, threshold).cast(S);
-            dropped.blend(kept, keep).intoArray(out, off + i);
+            IntVector h = lane.add(i).mul(0x9E3779B9).add(k0);
+            h = h.lanewise(VectorOperators.XOR, h.lanewise(VectorOperators.LSHR, 16)).mul(0x85EBCA6B);
+            h = h.lanewise(VectorOperators.XOR, k1);
+            h = h.lanewise(VectorOperators.XOR, h.lanewise(VectorOperators.LSHR, 13)).mul(0xC2B2AE35);
+            h = h.lanewise(VectorOperators.XOR, h.lanewise(VectorOperators.LSHR, 16)).lanewise(VectorOperators.LSHR, 8);
+            VectorMask<Float> keep = h.compare(VectorOperators.GE, threshold).cast(S);
+            load(x, xOff + i).mul(dropped.blend(kept, keep)).intoArray(out, outOff + i);
         }
-        for (; i < to; i++) out[off + i] = ScalarKernels.dropoutBits(k0, k1, i) >= threshold ? scale : 0f;
+        for (; i < to; i++) {
+            out[outOff + i] = x[xOff + i] * (ScalarKernels.dropoutBits(k0, k1, i) >= threshold ? scale : 0f);
+        }
     }
 
     // ---- softmax --------------------------------------------------------------------------------------

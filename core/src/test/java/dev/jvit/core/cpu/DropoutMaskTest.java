@@ -67,6 +67,22 @@ class DropoutMaskTest {
     }
 
     @Test
+    void fusedDropoutIsXTimesTheMaskOfTheSameSeed() {
+        java.util.Random r = new java.util.Random(3);
+        float[] v = new float[7 * 1001];
+        for (int i = 0; i < v.length; i++) v[i] = (float) r.nextGaussian();
+        NDArray x = NDArray.of(v, 7, 1001);
+        for (Backend be : new Backend[] {CpuBackend.scalar(), CpuBackend.simd()}) {
+            for (NDArray in : new NDArray[] {x, x.transpose(0, 1)}) { // contiguous, and a strided view
+                NDArray mask = NDArray.zeros(in.shape());
+                be.dropoutMask(mask, 0.2f, new Generator(99));
+                assertArrayEquals(in.mul(mask).toFloatArray(), be.dropout(in, 0.2f, 99).toFloatArray(), be.name());
+            }
+        }
+        assertThrows(IllegalArgumentException.class, () -> CpuBackend.simd().dropout(x, 1f, 1));
+    }
+
+    @Test
     void stridedDestinationGetsTheMaskInRowMajorOrder() {
         NDArray view = NDArray.zeros(40, 30).transpose(0, 1); // (30, 40), not contiguous
         CpuBackend.simd().dropoutMask(view, 0.3f, new Generator(3));
