@@ -148,7 +148,8 @@ final class SimdAttention {
 
     /**
      * c[cOff + i·np + j] = Σ_t a[aOff + i·ars + t]·bt[btOff + t·np + j] for i in [0, n), j in [0, np), t in
-     * [0, d): rows of A times the columns of a transposed, padded B.
+     * [0, d): rows of A times the columns of a transposed, padded B. The 4 x 2-vector register tile of
+     * {@link GemmMicroKernel#tile}, on operands that are already in L1 in a usable layout, so nothing is packed.
      */
     private static void rowsTimesColumns(float[] a, int aOff, int ars, float[] bt, int btOff, int n, int np, int d,
                                          float[] c, int cOff) {
@@ -296,7 +297,11 @@ final class SimdAttention {
         }
     }
 
-    /** {@link #coefTimesRows} for the 4 columns starting at x[xBase] and o[oBase], in 128-bit vectors; n ≥ 4. */
+    /**
+     * {@link #coefTimesRows} for the 4 columns starting at x[xBase] and o[oBase], in 128-bit vectors; n ≥ 4. The
+     * loop of {@link #oneVectorColumns} written again rather than shared through a species parameter: the
+     * Vector API is only compiled to vector instructions when C2 sees the species as a constant.
+     */
     private static void fourLaneColumns(float[] w, int wOff, int wrs, int wcs, float[] x, int xBase, int xrs, int n,
                                         float[] o, int oBase, int ors) {
         for (int i0 = 0; i0 < n; i0 += 4) {

@@ -161,6 +161,7 @@ public final class Trainer {
         Thread hook = new Thread(this::onInterrupt, "jvit-ctrl-c");
         Runtime.getRuntime().addShutdownHook(hook);
         int epoch = startEpoch;
+        Eval finalTest = null, finalEmaTest = null;
         try {
             for (; epoch < o.epochs(); epoch++) {
                 int firstBatch = (int) (step - (long) epoch * stepsPerEpoch);
@@ -212,6 +213,10 @@ public final class Trainer {
                 double secs = (System.nanoTime() - t0) / 1e9;
                 Eval val = evaluate(model, valLoader);
                 Eval emaVal = ema != null ? evaluate(ema.model(), valLoader) : null;
+                if (epoch + 1 == o.epochs() && data.validation() == data.test()) {
+                    finalTest = val; // the test set was the validation set: the final model is measured already
+                    finalEmaTest = emaVal;
+                }
                 if (Double.isNaN(best) || val.accuracy > best) best = val.accuracy;
                 EpochMetrics m = new EpochMetrics(epoch + 1, totals.meanLoss(), totals.accuracy(),
                         val.loss, val.accuracy, optimizer.paramGroups().get(0).lr(), totals.seen() / secs, secs,
@@ -232,12 +237,12 @@ public final class Trainer {
                 // the JVM is already exiting (Ctrl-C): the hook is running and waits for us
             }
         }
-        Eval test = evaluate(model, testLoader);
+        Eval test = finalTest != null ? finalTest : evaluate(model, testLoader);
         out.printf(Locale.ROOT, "test accuracy: %.2f%% (%d/%d), test loss %.4f%n", 100 * test.accuracy,
                 test.correct, test.count, test.loss);
         double emaAccuracy = Double.NaN;
         if (ema != null) {
-            Eval e = evaluate(ema.model(), testLoader);
+            Eval e = finalEmaTest != null ? finalEmaTest : evaluate(ema.model(), testLoader);
             emaAccuracy = e.accuracy;
             out.printf(Locale.ROOT, "EMA (decay %s) test accuracy: %.2f%% (%d/%d), test loss %.4f%n", ema.decay(),
                     100 * e.accuracy, e.correct, e.count, e.loss);
