@@ -30,7 +30,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--data-dir", description = "Folder with the dataset's files (default: the cache; MNIST is fetched there).")
     Path dataDir;
 
-    @Option(names = "--epochs", description = "Epochs (default: the preset's recipe, e.g. 4 for mnist-small).")
+    @Option(names = "--epochs", description = "Epochs (default: the preset's recipe, e.g. 5 for mnist-small).")
     Integer epochs;
 
     @Option(names = "--batch-size", description = "Images per step (default: the preset's recipe: 64 for mnist-small, else 128).")
