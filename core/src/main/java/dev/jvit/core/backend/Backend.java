@@ -133,7 +133,7 @@ public interface Backend {
      * Fills dst with an inverted-dropout mask for probability p in [0, 1): each element is 1/(1-p) with
      * probability 1-p, else 0, drawn from g as a function of the seed and the element's row-major index only.
      * The default composes {@code uniform(dst, 0, 1, g)}, {@code >= p} and {@code * 1/(1-p)}; a backend may
-     * fuse them and draw differently (the CPU backend uses 16 bits per element), so masks are reproducible
+     * fuse them and draw differently (the CPU backend hashes each element's index to 24 bits), so masks are reproducible
      * per backend, not across backends.
      */
     default void dropoutMask(NDArray dst, float p, Generator g) {

@@ -30,16 +30,19 @@ public final class ScalarKernels implements CpuKernels {
         for (int i = from; i < to; i++) out[outOff + i] = x[xOff + i] * (dropoutBits(k0, k1, i) >= threshold ? scale : 0f);
     }
 
+    /** The multipliers of {@link #dropoutBits}, shared with its SIMD twin. */
+    static final int HASH_GOLDEN = 0x9E3779B9, HASH_MIX1 = 0x85EBCA6B, HASH_MIX2 = 0xC2B2AE35;
+
     /**
      * 24 random bits for element i of the mask keyed by (k0, k1): murmur3's 32-bit finaliser over the index's
      * golden-ratio multiple, with the key's two halves mixed in before and between the rounds. 32-bit lanes,
      * so the SIMD twin computes it eight or sixteen elements at a time (a 64-bit multiply has no AVX2 form).
      */
     static int dropoutBits(int k0, int k1, int i) {
-        int x = i * 0x9E3779B9 + k0;
-        x = (x ^ (x >>> 16)) * 0x85EBCA6B;
+        int x = i * HASH_GOLDEN + k0;
+        x = (x ^ (x >>> 16)) * HASH_MIX1;
         x ^= k1;
-        x = (x ^ (x >>> 13)) * 0xC2B2AE35;
+        x = (x ^ (x >>> 13)) * HASH_MIX2;
         return (x ^ (x >>> 16)) >>> 8;
     }
 

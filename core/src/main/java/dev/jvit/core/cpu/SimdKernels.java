@@ -628,10 +628,10 @@ public final class SimdKernels implements CpuKernels {
         FloatVector kept = bc(scale), dropped = FloatVector.zero(S);
         int i = from;
         for (; i + L <= to; i += L) {
-            IntVector h = lane.add(i).mul(0x9E3779B9).add(k0);
-            h = h.lanewise(VectorOperators.XOR, h.lanewise(VectorOperators.LSHR, 16)).mul(0x85EBCA6B);
+            IntVector h = lane.add(i).mul(ScalarKernels.HASH_GOLDEN).add(k0);
+            h = h.lanewise(VectorOperators.XOR, h.lanewise(VectorOperators.LSHR, 16)).mul(ScalarKernels.HASH_MIX1);
             h = h.lanewise(VectorOperators.XOR, k1);
-            h = h.lanewise(VectorOperators.XOR, h.lanewise(VectorOperators.LSHR, 13)).mul(0xC2B2AE35);
+            h = h.lanewise(VectorOperators.XOR, h.lanewise(VectorOperators.LSHR, 13)).mul(ScalarKernels.HASH_MIX2);
             h = h.lanewise(VectorOperators.XOR, h.lanewise(VectorOperators.LSHR, 16)).lanewise(VectorOperators.LSHR, 8);
             VectorMask<Float> keep = h.compare(VectorOperators.GE, threshold).cast(S);
             load(x, xOff + i).mul(dropped.blend(kept, keep)).intoArray(out, outOff + i);
