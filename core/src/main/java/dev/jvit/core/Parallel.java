@@ -1,22 +1,20 @@
 package dev.jvit.core;
 
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.RecursiveAction;
-
 /**
  * The one parallel-for of the CPU kernels. Work is split into contiguous index ranges of at least
  * {@code grain} items; below that, or with one thread, it runs inline so small ops pay nothing.
  * The thread count comes from {@code -Djvit.threads=N} or {@link #setThreads}, default all cores.
  *
- * <p>The calling thread takes the first range itself and a pool of {@code threads - 1} workers the rest: an op
- * of a small model lasts tens of microseconds, about what waking a parked worker costs, so the caller should
- * not sleep through it. The ranges do not depend on who runs them, so results do not either. Calls made while
- * running a range (nested parallelism) run inline.
+ * <p>The calling thread takes a share of the chunks itself and {@code threads - 1} {@link SpinningWorkers}
+ * the rest: an op of a small model lasts tens of microseconds, so neither the caller nor the workers may sleep
+ * between ops. Chunk {@code c} always covers the same range, whoever runs it, so results do not depend on
+ * scheduling. Calls made while running a range (nested parallelism) run inline, and so does a call that
+ * finds the workers busy with another thread's call (chunk by chunk, the same ranges).
  */
 public final class Parallel {
-    private static volatile ForkJoinPool pool;
+    private static volatile SpinningWorkers workers;
     private static volatile int threads = initialThreads();
-    /** Whether this (non-pool) thread is running a range of a forRange: nested calls then run inline. */
+    /** Whether this thread is running a range of a forRange (or is a worker): nested calls then run inline. */
     private static final ThreadLocal<Boolean> IN_RANGE = ThreadLocal.withInitial(() -> false);
 
     private Parallel() {}
@@ -45,72 +43,49 @@ public final class Parallel {
         if (n < 1) throw new IllegalArgumentException("thread count must be >= 1, got " + n);
         if (n != threads) {
             threads = n;
-            ForkJoinPool old = pool;
-            pool = null;
+            SpinningWorkers old = workers;
+            workers = null;
             if (old != null) old.shutdown();
         }
     }
 
-    private static ForkJoinPool pool() {
-        ForkJoinPool p = pool;
-        if (p == null) {
+    private static SpinningWorkers workers() {
+        SpinningWorkers w = workers;
+        if (w == null) {
             synchronized (Parallel.class) {
-                p = pool;
-                if (p == null) {
-                    p = new ForkJoinPool(Math.max(1, threads - 1), pool -> {
-                        var t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
-                        t.setDaemon(true);
-                        t.setName("jvit-worker-" + t.getPoolIndex());
-                        return t;
-                    }, null, false);
-                    pool = p;
-                }
+                w = workers;
+                if (w == null) workers = w = new SpinningWorkers(Math.max(1, threads - 1));
             }
         }
-        return p;
+        return w;
     }
 
     /** Runs body over [0, n) split into at most {@link #threads()} chunks of at least {@code grain} items. */
     public static void forRange(int n, int grain, RangeBody body) {
         int t = threads;
         int chunks = (int) Math.min(t, Math.max(1, n / (long) Math.max(grain, 1)));
-        if (chunks <= 1 || IN_RANGE.get() || pool != null && java.util.concurrent.ForkJoinTask.getPool() == pool) {
+        if (chunks <= 1 || IN_RANGE.get()) {
             // inline when small, and inside a range (nested parallelism would only oversubscribe)
             if (n > 0) body.run(0, n);
             return;
         }
-        java.util.concurrent.ForkJoinTask<Void> rest = pool().submit(new Chunk(body, n, chunks, 1, chunks));
         IN_RANGE.set(true);
         try {
-            body.run(0, (int) ((long) n / chunks));
+            if (!workers().tryRun(body, n, chunks)) {
+                for (int c = 0; c < chunks; c++) body.run(chunkStart(n, chunks, c), chunkStart(n, chunks, c + 1));
+            }
         } finally {
             IN_RANGE.set(false);
-            rest.join(); // also when the caller's range threw: no worker may still be writing afterwards
         }
     }
 
-    private static final class Chunk extends RecursiveAction {
-        private final RangeBody body;
-        private final int n, chunks, lo, hi;
+    /** First index of chunk c of n items split into chunks (chunk c is [chunkStart(c), chunkStart(c + 1))). */
+    static int chunkStart(int n, int chunks, int c) {
+        return (int) ((long) n * c / chunks);
+    }
 
-        Chunk(RangeBody body, int n, int chunks, int lo, int hi) {
-            this.body = body;
-            this.n = n;
-            this.chunks = chunks;
-            this.lo = lo;
-            this.hi = hi;
-        }
-
-        @Override
-        protected void compute() {
-            if (hi - lo == 1) {
-                int from = (int) ((long) n * lo / chunks);
-                int to = (int) ((long) n * (lo + 1) / chunks);
-                body.run(from, to);
-                return;
-            }
-            int mid = (lo + hi) >>> 1;
-            invokeAll(new Chunk(body, n, chunks, lo, mid), new Chunk(body, n, chunks, mid, hi));
-        }
+    /** Called once by each worker thread: everything it runs is inside a range. */
+    static void markWorker() {
+        IN_RANGE.set(true);
     }
 }

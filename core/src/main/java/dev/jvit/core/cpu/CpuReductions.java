@@ -233,15 +233,20 @@ final class CpuReductions {
                 int g = u / blockCount, c0 = (u - g * blockCount) * blockLen, len = Math.min(blockLen, m - c0);
                 groups.elementOffsets(g, goff);
                 int oBase = goff[0] + c0, xBase = goff[1] + c0 * xStep;
-                java.util.Arrays.fill(o, oBase, oBase + len, init);
+                // folded in a private row, copied out once: threads folding neighbouring column blocks straight
+                // into o rewrote a shared cache line on every input row (measured: a (6400, 192) column sum
+                // took 3 to 8 times longer on 2 threads than on 1)
+                float[] acc = new float[len];
+                if (init != 0f) java.util.Arrays.fill(acc, init);
                 java.util.Arrays.fill(idx, 0);
                 roff[0] = 0;
                 for (int row = 0; row < red.rows; row++) {
                     if (row > 0) red.nextRow(idx, roff);
                     for (int j = 0; j < red.n; j++) {
-                        kernels.accumulate(op, xs, xBase + roff[0] + j * rs, xStep, o, oBase, len);
+                        kernels.accumulate(op, xs, xBase + roff[0] + j * rs, xStep, acc, 0, len);
                     }
                 }
+                System.arraycopy(acc, 0, o, oBase, len);
             }
         });
     }

@@ -66,10 +66,12 @@ public final class PackedGemm implements Gemm {
     private static final long MIN_FLOPS_PER_THREAD = 1L << 20;
     /** Packing fewer floats than this (about 30 us of copying) is not worth a fork-join. */
     private static final long MIN_PARALLEL_PACK = 1L << 16;
+    /** {@link #splitsK}: the largest C (in floats) worth cutting k for, and the most parts k is cut into. */
+    private static final int SPLIT_K_MAX_C = 1 << 16, SPLIT_K_MAX_PARTS = 32;
 
     /** Per-thread packing space; grown on demand, never shrunk. */
     private static final class Buffers {
-        float[] a = new float[0], b = new float[0], shared = new float[0];
+        float[] a = new float[0], b = new float[0], shared = new float[0], partials = new float[0];
         final float[] tile = new float[MR * NR];
     }
 
@@ -115,8 +117,51 @@ public final class PackedGemm implements Gemm {
             if (!accumulate) zero(m, n, c, cOff, ldc);
             return;
         }
+        if (splitsK(m, n, k)) {
+            multiplySplitK(m, n, k, a, aOff, aRowStride, aColStride, b, bOff, bRowStride, bColStride, c, cOff, ldc, accumulate);
+            return;
+        }
         multiply(m, n, k, a, aOff, aRowStride, aColStride, b, bOff, bRowStride, bColStride, c, cOff, ldc, accumulate,
                 threadsFor(m, n, k), BUFFERS.get(), null);
+    }
+
+    /**
+     * Whether to cut k into parts instead of looping over KC blocks: C is small and k long, as in a weight
+     * gradient xᵀ · dY summed over thousands of tokens (64 x 192 x 6400). Blocked the usual way, every KC step
+     * is a fork-join over the few row panels of C plus a B block packed by the caller alone; cut into parts,
+     * the threads take whole parts (packing included) into partial products, added up once at the end. The
+     * cut depends only on k, never on the thread count, so results are the same with 1 thread or 16.
+     */
+    private boolean splitsK(int m, int n, int k) {
+        return k >= 2 * kcBlock && (long) m * n <= SPLIT_K_MAX_C;
+    }
+
+    /** C (+)= A B for {@link #splitsK} shapes: part 0 lands in C, parts 1.. in partials added in part order. */
+    private void multiplySplitK(int m, int n, int k, float[] a, int aOff, int ars, int acs, float[] b, int bOff, int brs,
+                                int bcs, float[] c, int cOff, int ldc, boolean accumulate) {
+        int partK = Math.max(kcBlock, roundUp((k + SPLIT_K_MAX_PARTS - 1) / SPLIT_K_MAX_PARTS, kcBlock));
+        int parts = (k + partK - 1) / partK, size = m * n;
+        Buffers own = BUFFERS.get();
+        float[] partials = own.partials = grow(own.partials, (parts - 1) * size);
+        Parallel.forRange(parts, 1, (p0, p1) -> {
+            Buffers mine = BUFFERS.get(); // the caller's own buffers when this range runs on it: partials is a separate array
+            for (int p = p0; p < p1; p++) {
+                int k0 = p * partK, kp = Math.min(partK, k - k0);
+                int ai = aOff + k0 * acs, bi = bOff + k0 * brs;
+                if (p == 0) {
+                    multiply(m, n, kp, a, ai, ars, acs, b, bi, brs, bcs, c, cOff, ldc, accumulate, 1, mine, null);
+                } else {
+                    multiply(m, n, kp, a, ai, ars, acs, b, bi, brs, bcs, partials, (p - 1) * size, n, false, 1, mine, null);
+                }
+            }
+        });
+        for (int p = 1; p < parts; p++) {
+            int base = (p - 1) * size;
+            for (int i = 0; i < m; i++) {
+                int ci = cOff + i * ldc, pi = base + i * n;
+                for (int j = 0; j < n; j++) c[ci + j] += partials[pi + j];
+            }
+        }
     }
 
     /**

@@ -101,7 +101,10 @@ class GemmTest {
         }
     }
 
-    /** ViT-sized skinny products: tall A read in place against a small B, and K = 6400 with A transposed. */
+    /**
+     * ViT-sized skinny products: tall A read in place against a small B, and a long k with a small C (a weight
+     * gradient over thousands of tokens), which PackedGemm cuts into parts.
+     */
     @Test
     void skinnyTransformerShapesMatchScalar() {
         SplittableRandom rnd = new SplittableRandom(11);
@@ -109,7 +112,10 @@ class GemmTest {
             Parallel.setThreads(threads);
             check(packed, 803, 192, 64, false, true, false, rnd);   // x · Wᵀ
             check(packed, 803, 64, 130, false, false, true, rnd);   // dY · W
-            check(packed, 64, 72, 1100, true, false, false, rnd);   // xᵀ · dY, two KC blocks
+            check(packed, 64, 72, 1100, true, false, false, rnd);   // xᵀ · dY, k cut into parts
+            check(packed, 37, 29, 5000, true, false, true, rnd);    // ten parts, accumulating into C
+            check(packed, 5, 6, 20487, false, true, true, rnd);     // more than SPLIT_K_MAX_PARTS blocks of k
+            check(packed, 300, 300, 1100, true, false, false, rnd); // C too big to cut k: KC blocks
             check(tinyInPlace, 61, 40, 23, false, false, true, rnd);
         }
     }
