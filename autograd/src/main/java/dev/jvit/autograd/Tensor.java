@@ -11,6 +11,7 @@ import dev.jvit.autograd.ops.Exp;
 import dev.jvit.autograd.ops.Expand;
 import dev.jvit.autograd.ops.Gather;
 import dev.jvit.autograd.ops.Gelu;
+import dev.jvit.autograd.ops.GeluDropout;
 import dev.jvit.autograd.ops.Im2Col;
 import dev.jvit.autograd.ops.IndexSelect;
 import dev.jvit.autograd.ops.LayerNorm;
@@ -493,6 +494,17 @@ public final class Tensor {
         if (!(p >= 0f && p <= 1f)) throw new IllegalArgumentException("dropout probability must be in [0, 1], got " + p);
         if (!training || p == 0f) return this;
         return Function.apply(new Dropout(p, g), this);
+    }
+
+    /**
+     * {@code gelu(approximation).dropout(p, g, training)} in one op when training with 0 &lt; p &lt; 1 (a
+     * transformer MLP's hidden layer): the same numbers and the same draws from g as the two ops, with one pass
+     * over memory instead of two each way.
+     */
+    public Tensor geluDropout(GeluApproximation approximation, float p, Generator g, boolean training) {
+        if (!(p >= 0f && p <= 1f)) throw new IllegalArgumentException("dropout probability must be in [0, 1], got " + p);
+        if (!training || p == 0f || p == 1f) return gelu(approximation).dropout(p, g, training);
+        return Function.apply(new GeluDropout(approximation, p, g), this);
     }
 
     /** Convolution windows of a (B, C, H, W) image batch as (B, Ho*Wo, C*kh*kw) rows (see Backend.im2col). */

@@ -84,6 +84,37 @@ class FusedGradTest {
     }
 
     @Test
+    void geluDropoutGradient() {
+        check("gelu-dropout exact", x -> x[0].geluDropout(GeluApproximation.NONE, 0.3f, new Generator(42), true),
+                param(1, 4, 6));
+        check("gelu-dropout tanh of transposed",
+                x -> x[0].mT().geluDropout(GeluApproximation.TANH, 0.5f, new Generator(43), true), param(2, 6, 4));
+    }
+
+    /** The fused op is gelu then dropout: same values, same gradient, same draws from the generator. */
+    @Test
+    void geluDropoutIsGeluThenDropout() {
+        for (GeluApproximation a : GeluApproximation.values()) {
+            Tensor x = param(5, 3, 50, 16);
+            Generator fusedDraws = new Generator(9), composedDraws = new Generator(9);
+            Tensor fused = x.geluDropout(a, 0.1f, fusedDraws, true);
+            Tensor composed = x.gelu(a).dropout(0.1f, composedDraws, true);
+            assertArrayEquals(composed.toFloatArray(), fused.toFloatArray(), a + " forward");
+            assertEquals(composedDraws.nextLong(), fusedDraws.nextLong(), "the generators advanced alike");
+            NDArray upstream = normal(6, 3, 50, 16);
+            fused.backward(upstream);
+            float[] fusedGrad = x.grad().toFloatArray();
+            x.zeroGrad();
+            composed.backward(upstream);
+            assertArrayEquals(x.grad().toFloatArray(), fusedGrad, a + " gradient");
+        }
+        Tensor x = param(7, 2, 5);
+        assertArrayEquals(x.gelu().toFloatArray(), x.geluDropout(GeluApproximation.NONE, 0.5f, new Generator(1), false).toFloatArray(),
+                "the identity dropout when not training");
+        assertThrows(IllegalArgumentException.class, () -> x.geluDropout(GeluApproximation.NONE, 1.5f, new Generator(1), true));
+    }
+
+    @Test
     void dropoutMaskAndScaling() {
         int n = 20000;
         Tensor x = Tensor.param(NDArray.ones(n));

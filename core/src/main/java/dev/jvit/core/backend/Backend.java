@@ -199,6 +199,21 @@ public interface Backend {
     /** dx = dy * gelu'(x). */
     NDArray geluBackward(NDArray x, NDArray dy, GeluApproximation approximation);
 
+    /**
+     * {@code dropout(gelu(x), p, seed)}: the activation and dropout of a transformer MLP's hidden layer, its
+     * largest activation, as one op. The default composes the two; a backend may run them in one pass over
+     * memory, drawing the same mask as {@link #dropout} does for the seed, so a model gives the same numbers
+     * fused or not. p in [0, 1).
+     */
+    default NDArray geluDropout(NDArray x, GeluApproximation approximation, float p, long seed) {
+        return dropout(gelu(x, approximation), p, seed);
+    }
+
+    /** The gradient of {@link #geluDropout}: {@code geluBackward(x, dropout(dy, p, seed))}. */
+    default NDArray geluDropoutBackward(NDArray x, NDArray dy, GeluApproximation approximation, float p, long seed) {
+        return geluBackward(x, dropout(dy, p, seed), approximation);
+    }
+
     // ---- optimizer updates (fused, in place) ------------------------------------------------------
 
     /**

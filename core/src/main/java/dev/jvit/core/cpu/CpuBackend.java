@@ -498,15 +498,16 @@ public final class CpuBackend implements Backend {
         requireDType(x, DType.FLOAT32, "dropout");
         NDArray xc = x.contiguous();
         NDArray out = empty(DType.FLOAT32, x.shape());
-        dropInto(floats(xc), xc.offset(), floats(out), 0, (int) out.numel(), p, new Generator(seed).nextLong());
+        dropInto(floats(xc), xc.offset(), floats(out), 0, (int) out.numel(), DropoutDraw.of(p, seed));
         return out;
     }
 
     private void dropInto(float[] x, int xOff, float[] out, int outOff, int n, float p, long key) {
-        if (!(p >= 0f && p < 1f)) throw new IllegalArgumentException("dropout needs p in [0, 1), got " + p);
-        float scale = 1f / (1f - p);
-        int threshold = (int) Math.ceil(p * (1 << 24)); // an element is kept when its 24-bit hash reaches this
-        Parallel.forRange(n, 1 << 14, (from, to) -> kernels.dropout(x, xOff, out, outOff, from, to, key, threshold, scale));
+        dropInto(x, xOff, out, outOff, n, new DropoutDraw(p, key));
+    }
+
+    private void dropInto(float[] x, int xOff, float[] out, int outOff, int n, DropoutDraw d) {
+        Parallel.forRange(n, 1 << 14, (from, to) -> d.apply(kernels, x, xOff, out, outOff, from, to));
     }
 
     @Override
@@ -586,6 +587,19 @@ public final class CpuBackend implements Backend {
     @Override
     public NDArray geluBackward(NDArray x, NDArray dy, GeluApproximation approximation) {
         return fused.geluBackward(x, dy, approximation);
+    }
+
+    @Override
+    public NDArray geluDropout(NDArray x, GeluApproximation approximation, float p, long seed) {
+        requireDType(x, DType.FLOAT32, "geluDropout");
+        return fused.geluDropout(x, approximation, DropoutDraw.of(p, seed));
+    }
+
+    @Override
+    public NDArray geluDropoutBackward(NDArray x, NDArray dy, GeluApproximation approximation, float p, long seed) {
+        requireDType(x, DType.FLOAT32, "geluDropoutBackward");
+        requireDType(dy, DType.FLOAT32, "geluDropoutBackward");
+        return fused.geluDropoutBackward(x, dy, approximation, DropoutDraw.of(p, seed));
     }
 
     // ---- optimizer updates ------------------------------------------------------------------------

@@ -116,6 +116,9 @@ final class CpuFused {
         return out;
     }
 
+    /** Elements per block of the fused GELU-dropout: 8 KiB, so both passes over a block run in L1. */
+    private static final int FUSED_BLOCK = 2048;
+
     NDArray gelu(NDArray x, GeluApproximation approximation) {
         NDArray xc = x.contiguous();
         NDArray out = backend.empty(DType.FLOAT32, x.shape());
@@ -133,6 +136,46 @@ final class CpuFused {
         int xBase = xc.offset(), dBase = dc.offset();
         StridedLoops.forRange((int) x.numel(), 8, (from, to) ->
                 kernels.geluBackward(approximation, xs, xBase + from, ds, dBase + from, o, from, to - from));
+        return dx;
+    }
+
+    /**
+     * dropout(gelu(x)) in blocks of {@link #FUSED_BLOCK} elements: GELU writes a block of out, the dropout
+     * kernel rescales it in place while it is still in L1, so memory sees one read of x and one write of out
+     * instead of two of each. The mask is the one {@code dropout} draws, by flat index.
+     */
+    NDArray geluDropout(NDArray x, GeluApproximation approximation, DropoutDraw drop) {
+        NDArray xc = x.contiguous();
+        NDArray out = backend.empty(DType.FLOAT32, x.shape());
+        float[] xs = CpuBackend.floats(xc), o = CpuBackend.floats(out);
+        int xBase = xc.offset();
+        StridedLoops.forRange((int) x.numel(), 8, (from, to) -> {
+            for (int b = from; b < to; b += FUSED_BLOCK) {
+                int e = Math.min(to, b + FUSED_BLOCK);
+                kernels.gelu(approximation, xs, xBase + b, o, b, e - b);
+                drop.apply(kernels, o, 0, o, 0, b, e);
+            }
+        });
+        return out;
+    }
+
+    /** dx = geluBackward(x, dropout(dy)), blocked as {@link #geluDropout}: the dropped dy never leaves L1. */
+    NDArray geluDropoutBackward(NDArray x, NDArray dy, GeluApproximation approximation, DropoutDraw drop) {
+        if (!java.util.Arrays.equals(x.shape(), dy.shape())) {
+            throw new IllegalArgumentException("geluDropoutBackward: gradient shape " + dev.jvit.core.Shape.str(dy.shape())
+                    + " differs from the input's " + dev.jvit.core.Shape.str(x.shape()));
+        }
+        NDArray xc = x.contiguous(), dc = dy.contiguous();
+        NDArray dx = backend.empty(DType.FLOAT32, x.shape());
+        float[] xs = CpuBackend.floats(xc), ds = CpuBackend.floats(dc), o = CpuBackend.floats(dx);
+        int xBase = xc.offset(), dBase = dc.offset();
+        StridedLoops.forRange((int) x.numel(), 10, (from, to) -> {
+            for (int b = from; b < to; b += FUSED_BLOCK) {
+                int e = Math.min(to, b + FUSED_BLOCK);
+                drop.apply(kernels, ds, dBase, o, 0, b, e);
+                kernels.geluBackward(approximation, xs, xBase + b, o, b, o, b, e - b);
+            }
+        });
         return dx;
     }
 

@@ -88,6 +88,26 @@ class LayerGradCheckTest {
         check("block", b, input(19, 2, 3, 4));
     }
 
+    /** Training with dropout, the MLP's fused GELU-dropout gives what its layers give one after another. */
+    @Test
+    void mlpWithDropoutIsItsLayersInOrder() {
+        Mlp mlp = new Mlp(4, 8, 4, GeluApproximation.NONE, 0.3f, new Generator(30));
+        Gelu act = (Gelu) mlp.children().get("act");
+        Dropout drop1 = (Dropout) mlp.children().get("drop1"), drop2 = (Dropout) mlp.children().get("drop2");
+        long state1 = drop1.generator().state(), state2 = drop2.generator().state();
+        Tensor x = input(31, 2, 3, 4);
+        Tensor fused = mlp.forward(x);
+        fused.sum().backward();
+        float[] fusedGrad = mlp.fc1().weight().grad().toFloatArray();
+        mlp.zeroGrad();
+        drop1.generator().setState(state1);
+        drop2.generator().setState(state2);
+        Tensor layers = drop2.forward(mlp.fc2().forward(drop1.forward(act.forward(mlp.fc1().forward(x)))));
+        layers.sum().backward();
+        org.junit.jupiter.api.Assertions.assertArrayEquals(layers.toFloatArray(), fused.toFloatArray());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(mlp.fc1().weight().grad().toFloatArray(), fusedGrad);
+    }
+
     @Test
     void sequential() {
         Generator g = new Generator(20);
