@@ -10,9 +10,12 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Why not a {@link java.util.concurrent.ForkJoinPool}: its idle workers park at once, and waking a parked
  * thread on the 2-vCPU build VM took 55 to 115 us per fork-join (measured: {@code forRange} over two chunks of
  * no work, 20,000 calls). A small model's ops last tens of microseconds and a training step makes thousands
- * of them, so that wake-up was paid thousands of times a step. Workers here spin through {@link #SPIN_NANOS}
- * after their last job with {@link Thread#onSpinWait()}, which is the gap between two ops of a step, and park
- * only when work stops for longer (so an idle program costs nothing).
+ * of them, so that wake-up was paid thousands of times a step. Workers here spin with
+ * {@link Thread#onSpinWait()} for {@link #SPIN_NANOS} after their last job, longer than the gaps between the
+ * ops of a step, and park only when work stops for longer, so an idle program costs nothing. The same
+ * fork-join over two chunks of no work then took 0.1 to 3 us, and a mnist-small training step (batch 128,
+ * 2 threads, 15 runs each way alternating) went from a median of 426 to 574 images/s. With more threads than
+ * cores they do not spin: a spinning worker would hold a core that a thread with work needs.
  *
  * <p>One job at a time: {@link #tryRun} returns false while another thread's job runs, and the caller then
  * runs the chunks itself. A chunk covers the same index range whoever runs it, so results never depend on
