@@ -16,7 +16,9 @@ import java.util.concurrent.TimeUnit;
  * {@code OPENBLAS_CORETYPE} / {@code OPENBLAS_L2_SIZE} inherited from the shell), and OpenMP's wait policy
  * as asked. The wait policy matters on a shared machine: with the default (active) policy PyTorch's threads
  * spin at every barrier, and on a 2-core machine with other work running a 2-thread step became 10 to 20
- * times slower than a 1-thread one; "passive" lets them sleep, as jvit's ForkJoinPool workers do.
+ * times slower than a 1-thread one; "passive" lets them sleep, which measured fastest for PyTorch here. (jvit's
+ * workers spin for at most 2 ms after a job, then park, so while one side runs the other's threads are
+ * asleep.)
  */
 public final class PythonTorch {
     private final String python;
