@@ -1,5 +1,6 @@
 package dev.jvit.core;
 
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
@@ -59,7 +60,7 @@ final class SpinningWorkers {
      * caller or a busy worker needs.
      */
     private final long spinNanos;
-    private final AtomicInteger busy = new AtomicInteger();
+    private final AtomicBoolean busy = new AtomicBoolean();
     private volatile Job job;
     private volatile boolean shutdown;
 
@@ -77,7 +78,7 @@ final class SpinningWorkers {
      * true; returns false at once, having run nothing, when another thread's job holds the workers.
      */
     boolean tryRun(Parallel.RangeBody body, int n, int chunks) {
-        if (!busy.compareAndSet(0, 1)) return false;
+        if (!busy.compareAndSet(false, true)) return false;
         Job j = new Job(body, n, chunks);
         try {
             job = j; // a worker that read 'parked' before this write is woken below; one after it sees the job
@@ -88,7 +89,7 @@ final class SpinningWorkers {
             }
         } finally {
             job = null; // do not keep the body's arrays reachable
-            busy.set(0);
+            busy.set(false);
         }
         Throwable t = j.error;
         if (t instanceof RuntimeException e) throw e;

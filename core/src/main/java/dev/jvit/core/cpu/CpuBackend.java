@@ -488,7 +488,7 @@ public final class CpuBackend implements Backend {
         NDArray target = dst.isContiguous() ? dst : empty(DType.FLOAT32, dst.shape());
         fill(target, 1f);
         float[] d = floats(target);
-        dropInto(d, target.offset(), d, target.offset(), (int) target.numel(), p, g.nextLong());
+        dropInto(d, target.offset(), d, target.offset(), (int) target.numel(), new DropoutDraw(p, g.nextLong()));
         if (target != dst) copyInto(target, dst);
     }
 
@@ -500,10 +500,6 @@ public final class CpuBackend implements Backend {
         NDArray out = empty(DType.FLOAT32, x.shape());
         dropInto(floats(xc), xc.offset(), floats(out), 0, (int) out.numel(), DropoutDraw.of(p, seed));
         return out;
-    }
-
-    private void dropInto(float[] x, int xOff, float[] out, int outOff, int n, float p, long key) {
-        dropInto(x, xOff, out, outOff, n, new DropoutDraw(p, key));
     }
 
     private void dropInto(float[] x, int xOff, float[] out, int outOff, int n, DropoutDraw d) {

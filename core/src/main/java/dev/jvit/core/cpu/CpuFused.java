@@ -2,6 +2,7 @@ package dev.jvit.core.cpu;
 
 import dev.jvit.core.DType;
 import dev.jvit.core.NDArray;
+import dev.jvit.core.Shape;
 import dev.jvit.core.backend.GeluApproximation;
 import dev.jvit.core.backend.LayerNormGrads;
 import dev.jvit.core.backend.LayerNormResult;
@@ -161,9 +162,9 @@ final class CpuFused {
 
     /** dx = geluBackward(x, dropout(dy)), blocked as {@link #geluDropout}: the dropped dy never leaves L1. */
     NDArray geluDropoutBackward(NDArray x, NDArray dy, GeluApproximation approximation, DropoutDraw drop) {
-        if (!java.util.Arrays.equals(x.shape(), dy.shape())) {
-            throw new IllegalArgumentException("geluDropoutBackward: gradient shape " + dev.jvit.core.Shape.str(dy.shape())
-                    + " differs from the input's " + dev.jvit.core.Shape.str(x.shape()));
+        if (!Arrays.equals(x.shape(), dy.shape())) {
+            throw new IllegalArgumentException("geluDropoutBackward: gradient shape " + Shape.str(dy.shape())
+                    + " differs from the input's " + Shape.str(x.shape()));
         }
         NDArray xc = x.contiguous(), dc = dy.contiguous();
         NDArray dx = backend.empty(DType.FLOAT32, x.shape());
