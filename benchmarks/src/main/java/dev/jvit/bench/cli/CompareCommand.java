@@ -70,13 +70,16 @@ final class CompareCommand implements Callable<Integer> {
     @Option(names = "--steps", description = "Steps per timed round (default: enough for about --round-seconds on the slower side).")
     Integer steps;
 
-    @Option(names = "--rounds", defaultValue = "3", description = "Timed rounds per side; medians are printed. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--rounds", defaultValue = "5", description = "Timed rounds per side; medians are printed. Default: ${DEFAULT-VALUE}.")
     int rounds;
 
     @Option(names = "--warmup", defaultValue = "3", description = "Untimed steps on each side first, at least... Default: ${DEFAULT-VALUE}.")
     int warmup;
 
-    @Option(names = "--warmup-seconds", defaultValue = "5",
+    // 15 s, not less: timed second by second on 2 vCPUs, a mnist-small step at batch 128 went 474, 639, 667,
+    // 638, 721, 678, 789 img/s over seconds 4 to 11 and held 760-860 after 12 s (C2 compiles the vector
+    // kernels on the same two cores the workers use); a 5 s warm-up timed jvit at 320-565 img/s.
+    @Option(names = "--warmup-seconds", defaultValue = "15",
             description = "...and at least this long (the JIT compiles for seconds; PyTorch gets the same). Default: ${DEFAULT-VALUE}.")
     double warmupSeconds;
 

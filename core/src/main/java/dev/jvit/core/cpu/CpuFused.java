@@ -69,7 +69,7 @@ final class CpuFused {
         float[] ms = CpuBackend.floats(mean), rs = CpuBackend.floats(rstd);
         int xBase = xc.offset();
         StridedLoops.forRange(rows, 4L * c, (from, to) -> {
-            for (int r = from; r < to; r++) kernels.layerNormRow(xs, xBase + r * c, w, b, eps, ys, r * c, c, ms, rs, r);
+            kernels.layerNormRows(xs, xBase, w, b, eps, ys, 0, c, ms, rs, from, to);
         });
         return new LayerNormResult(y, mean, rstd);
     }
@@ -97,10 +97,8 @@ final class CpuFused {
         StridedLoops.forRange(blocks, (long) blockRows * c * 4, (from, to) -> {
             for (int k = from; k < to; k++) {
                 float[] dw = wantW ? new float[c] : null, db = hasBias ? new float[c] : null;
-                for (int r = k * blockRows, end = Math.min(rows, r + blockRows); r < end; r++) {
-                    kernels.layerNormBackwardRow(ds, dBase + r * c, xs, xBase + r * c, w, ms[r], rs[r],
-                            dxs, r * c, dw, db, c);
-                }
+                kernels.layerNormBackwardRows(ds, dBase, xs, xBase, w, ms, rs, dxs, 0, dw, db, c,
+                        k * blockRows, Math.min(rows, (k + 1) * blockRows));
                 dwPart[k] = dw;
                 dbPart[k] = db;
             }

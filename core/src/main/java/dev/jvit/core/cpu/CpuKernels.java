@@ -94,6 +94,30 @@ public interface CpuKernels {
     void layerNormBackwardRow(float[] dy, int dyOff, float[] x, int xOff, float[] w, float mean, float rstd,
                               float[] dx, int dxOff, float[] dw, float[] db, int n);
 
+    /**
+     * {@link #layerNormRow} on rows [from, to) of a contiguous block of rows of length n, row r at
+     * x[xOff + r*n] and y[yOff + r*n], its statistics at mean[r] and rstd[r]. A kernel set may specialise
+     * narrow rows, whose per-row loop overhead outweighs the arithmetic; the results must be the same bits as
+     * the row-by-row loop.
+     */
+    default void layerNormRows(float[] x, int xOff, float[] w, float[] b, float eps, float[] y, int yOff, int n,
+                               float[] mean, float[] rstd, int from, int to) {
+        for (int r = from; r < to; r++) layerNormRow(x, xOff + r * n, w, b, eps, y, yOff + r * n, n, mean, rstd, r);
+    }
+
+    /**
+     * {@link #layerNormBackwardRow} on rows [from, to) of contiguous blocks laid out as in
+     * {@link #layerNormRows}, the rows' contributions added to dw and db in row order; same bits as the
+     * row-by-row loop.
+     */
+    default void layerNormBackwardRows(float[] dy, int dyOff, float[] x, int xOff, float[] w, float[] mean,
+                                       float[] rstd, float[] dx, int dxOff, float[] dw, float[] db, int n,
+                                       int from, int to) {
+        for (int r = from; r < to; r++) {
+            layerNormBackwardRow(dy, dyOff + r * n, x, xOff + r * n, w, mean[r], rstd[r], dx, dxOff + r * n, dw, db, n);
+        }
+    }
+
     /** out = gelu(x) over a contiguous run. */
     void gelu(GeluApproximation approximation, float[] x, int xOff, float[] out, int outOff, int n);
 

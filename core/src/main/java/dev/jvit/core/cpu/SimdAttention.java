@@ -40,16 +40,16 @@ final class SimdAttention {
         return (n + 15) / 16 * 16;
     }
 
-    /** Scratch floats one head needs: a transposed, padded D x NP operand, the scaled q, two N x NP blocks, lanes. */
+    /** Scratch floats one head needs: a transposed, padded D x NP operand, the scaled q, two N x NP blocks. */
     static int scratchFloats(int n, int d) {
         int np = paddedRow(n);
-        return d * np + n * d + 2 * n * np + 16;
+        return d * np + n * d + 2 * n * np;
     }
 
     static void forward(float[] qkv, int qBase, int kBase, int vBase, int rs, int n, int d,
                         float scale, float[] probs, int pOff, float[] out, int oOff, int ors, float[] scratch) {
         int np = vectorRow(n);
-        int kt = 0, qs = kt + d * np, sc = qs + n * d, lanes = sc + n * np;
+        int kt = 0, qs = kt + d * np, sc = qs + n * d;
         transposePadded(qkv, kBase, rs, n, d, np, scratch, kt);
         FloatVector vscale = FloatVector.broadcast(S, scale);
         int db = S.loopBound(d);
@@ -59,7 +59,7 @@ final class SimdAttention {
             for (; t < d; t++) scratch[o + t] = qkv[q + t] * scale;
         }
         rowsTimesColumns(scratch, qs, d, scratch, kt, n, np, d, scratch, sc);
-        softmaxPaddedRows(scratch, sc, n, np, scratch, lanes);
+        softmaxPaddedRows(scratch, sc, n, np);
         for (int i = 0; i < n; i++) System.arraycopy(scratch, sc + i * np, probs, pOff + i * n, n);
         coefTimesRows(scratch, sc, np, 1, qkv, vBase, rs, n, d, out, oOff, ors);
     }
@@ -68,7 +68,7 @@ final class SimdAttention {
                          float[] probs, int pOff, float[] dOut, int dBase, int drs,
                          float[] dqkv, int dqBase, int dkBase, int dvBase, float[] scratch) {
         int np = vectorRow(n);
-        int vt = 0, pp = vt + d * np, ds = pp + n * np, lanes = ds + n * np;
+        int vt = 0, pp = vt + d * np, ds = pp + n * np;
         transposePadded(qkv, vBase, rs, n, d, np, scratch, vt);
         rowsTimesColumns(dOut, dBase, drs, scratch, vt, n, np, d, scratch, ds); // dP = dO·vᵀ, padding 0
         FloatVector vscale = FloatVector.broadcast(S, scale);
@@ -80,7 +80,7 @@ final class SimdAttention {
             for (int j = 0; j < np; j += L) {
                 dot = FloatVector.fromArray(S, scratch, p + j).fma(FloatVector.fromArray(S, scratch, g + j), dot);
             }
-            FloatVector rowDot = FloatVector.broadcast(S, laneSum(dot, scratch, lanes));
+            FloatVector rowDot = FloatVector.broadcast(S, LaneSums.sum(dot));
             // dS of the softmax, times the scale of q·kᵀ (so dq and dk need no further scaling)
             for (int j = 0; j < np; j += L) {
                 FloatVector pv = FloatVector.fromArray(S, scratch, p + j);
@@ -95,14 +95,6 @@ final class SimdAttention {
     /** N rounded up to this CPU's vectors: the row stride of the scratch blocks (at most {@link #paddedRow}). */
     private static int vectorRow(int n) {
         return (n + L - 1) / L * L;
-    }
-
-    /** The lanes of v added in lane order, so a row's sum does not depend on how the JIT reduces. */
-    private static float laneSum(FloatVector v, float[] scratch, int lanes) {
-        v.intoArray(scratch, lanes);
-        float total = 0f;
-        for (int l = 0; l < L; l++) total += scratch[lanes + l];
-        return total;
     }
 
     /**
@@ -125,9 +117,9 @@ final class SimdAttention {
     /**
      * Softmax of each row of the n x np block at c[off] over its first n entries, in place; the padding is set
      * to -inf first and comes out 0. One exp call covers the whole block (a row is only a few vectors, so per
-     * row the call and its loop would cost as much as the exps); each row's sum is taken in lane order.
+     * row the call and its loop would cost as much as the exps); each row's sum is a fixed {@link LaneSums} tree.
      */
-    private static void softmaxPaddedRows(float[] c, int off, int n, int np, float[] scratch, int lanes) {
+    private static void softmaxPaddedRows(float[] c, int off, int n, int np) {
         for (int i = 0; i < n; i++) {
             int row = off + i * np;
             java.util.Arrays.fill(c, row + n, row + np, Float.NEGATIVE_INFINITY);
@@ -141,7 +133,7 @@ final class SimdAttention {
             int row = off + i * np;
             FloatVector sum = FloatVector.fromArray(S, c, row);
             for (int j = L; j < np; j += L) sum = sum.add(FloatVector.fromArray(S, c, row + j));
-            FloatVector inv = FloatVector.broadcast(S, 1f / laneSum(sum, scratch, lanes));
+            FloatVector inv = FloatVector.broadcast(S, 1f / LaneSums.sum(sum));
             for (int j = 0; j < np; j += L) FloatVector.fromArray(S, c, row + j).mul(inv).intoArray(c, row + j);
         }
     }

@@ -10,6 +10,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 import java.util.Random;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -492,6 +493,55 @@ class KernelConformanceTest {
                 if (n > 1) assertClose(what + " dx", ref, got, OUT_OFF, n); // n = 1: dx is rounding noise around 0
                 if (dw0 != null) assertCloseNoGuards(what + " dw", refDw, gotDw, n);
                 if (db0 != null) assertCloseNoGuards(what + " db", refDb, gotDb, n);
+            }
+        }
+    }
+
+    /**
+     * The block forms: the SIMD kernels' one-vector-row path (n = the vector length) and their row loop for
+     * other widths give the bits of SIMD row-by-row calls, and stay close to the scalar twin.
+     */
+    @Test
+    void layerNormRowBlocksMatchRowByRow() {
+        Random r = new Random(1150);
+        int lanes = SimdKernels.vectorBits() / 32, rows = 37, from = 3, to = 34;
+        for (int n : new int[] {lanes, 2 * lanes, 5}) {
+            for (int mask = 0; mask < 4; mask++) {
+                String what = "layerNormRows n=" + n + " mask=" + mask;
+                float[] x = input(r, Domain.SMALL, 2f, IN_OFF, 1, rows * n);
+                for (int i = IN_OFF + n; i < IN_OFF + 2 * n; i++) x[i] += 1000f; // a row with a large mean
+                float[] dy = input(r, Domain.SMALL, 1f, 2, 1, rows * n);
+                float[] w = (mask & 1) != 0 ? input(r, Domain.SMALL, 1f, 0, 1, n) : null;
+                float[] b = (mask & 2) != 0 ? input(r, Domain.SMALL, 1f, 0, 1, n) : null;
+
+                float[] loopY = new float[rows * n], blockY = new float[rows * n], refY = new float[rows * n];
+                float[] loopM = new float[rows], loopR = new float[rows], blockM = new float[rows], blockR = new float[rows];
+                float[] refM = new float[rows], refR = new float[rows];
+                for (int row = from; row < to; row++) {
+                    SIMD.layerNormRow(x, IN_OFF + row * n, w, b, 1e-5f, loopY, row * n, n, loopM, loopR, row);
+                }
+                SIMD.layerNormRows(x, IN_OFF, w, b, 1e-5f, blockY, 0, n, blockM, blockR, from, to);
+                REF.layerNormRows(x, IN_OFF, w, b, 1e-5f, refY, 0, n, refM, refR, from, to);
+                assertArrayEquals(loopY, blockY, what + " y");
+                assertArrayEquals(loopM, blockM, what + " mean");
+                assertArrayEquals(loopR, blockR, what + " rstd");
+                for (int row = from; row < to; row++) {
+                    assertEquals(refM[row], blockM[row], 1e-6 * (Math.abs(refM[row]) + 1), what + " mean of row " + row);
+                    assertEquals(refR[row], blockR[row], 1e-5 * refR[row], what + " rstd of row " + row);
+                }
+                assertEquals(0f, blockY[0], what + ": a row before `from` was written");
+
+                float[] loopDx = new float[rows * n], blockDx = new float[rows * n];
+                float[] loopDw = w == null ? null : input(r, Domain.SMALL, 1f, 0, 1, n), blockDw = loopDw == null ? null : loopDw.clone();
+                float[] loopDb = (mask & 2) != 0 ? input(r, Domain.SMALL, 1f, 0, 1, n) : null, blockDb = loopDb == null ? null : loopDb.clone();
+                for (int row = from; row < to; row++) {
+                    SIMD.layerNormBackwardRow(dy, 2 + row * n, x, IN_OFF + row * n, w, loopM[row], loopR[row], loopDx,
+                            row * n, loopDw, loopDb, n);
+                }
+                SIMD.layerNormBackwardRows(dy, 2, x, IN_OFF, w, blockM, blockR, blockDx, 0, blockDw, blockDb, n, from, to);
+                assertArrayEquals(loopDx, blockDx, what + " dx");
+                if (w != null) assertArrayEquals(loopDw, blockDw, what + " dw");
+                if (loopDb != null) assertArrayEquals(loopDb, blockDb, what + " db");
             }
         }
     }
