@@ -408,9 +408,7 @@ public final class CpuBackend implements Backend {
         if (bias != null) {
             // the GEMM accumulates onto the bias rows: no second pass over y to add them
             float[] row = bias.contiguous().toFloatArray();
-            StridedLoops.forRange(m, n, (from, to) -> {
-                for (int r = from; r < to; r++) System.arraycopy(row, 0, cs, r * n, n);
-            });
+            StridedLoops.forRange(m, n, (from, to) -> repeatRow(row, cs, n, from, to));
         } else if (k == 0) {
             fill(out, 0f);
         }
@@ -420,6 +418,21 @@ public final class CpuBackend implements Backend {
         gemm.sgemm(m, n, k, floats(a), a.offset(), a.stride(0), a.stride(1),
                 floats(w), w.offset(), w.stride(1), w.stride(0), cs, 0, n, bias != null);
         return out;
+    }
+
+    /**
+     * out's rows [from, to) of length n = row, copied by doubling: 13 copies for 6400 rows instead of 6400,
+     * each of which costs about 10 ns whatever its length (a row of 8 floats in mnist-tiny).
+     */
+    private static void repeatRow(float[] row, float[] out, int n, int from, int to) {
+        int base = from * n, rows = to - from;
+        if (rows <= 0) return;
+        System.arraycopy(row, 0, out, base, n);
+        for (int done = 1; done < rows; ) {
+            int copy = Math.min(done, rows - done);
+            System.arraycopy(out, base, out, base + done * n, copy * n);
+            done += copy;
+        }
     }
 
     private NDArray readableMatrix(NDArray x) {

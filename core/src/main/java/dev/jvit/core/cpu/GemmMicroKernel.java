@@ -164,4 +164,120 @@ final class GemmMicroKernel {
         c30.intoArray(c, r3);
         c31.intoArray(c, r3 + VLEN);
     }
+
+    /**
+     * {@link #tile} for the left half of a panel: MR rows by one vector (columns j &lt; VLEN of the panel). For
+     * products whose N is at most one vector or ends in one (a transformer of width 8: N = 8 or 24), where the
+     * full tile would compute its right half into scratch and throw it away. Same products, same order over p,
+     * so the bits are those of the full tile's left half.
+     */
+    static void tileHalf(int kc, float[] ap, int ai, float[] bp, int bi, float[] c, int ci, int ldc, boolean add) {
+        var s = SPECIES;
+        FloatVector c0 = FloatVector.zero(s), c1 = FloatVector.zero(s), c2 = FloatVector.zero(s), c3 = FloatVector.zero(s);
+        for (int p = 0; p < kc; p++) {
+            int a = ai + p * MR;
+            FloatVector b0 = FloatVector.fromArray(s, bp, bi + p * NR);
+            c0 = FloatVector.broadcast(s, ap[a]).fma(b0, c0);
+            c1 = FloatVector.broadcast(s, ap[a + 1]).fma(b0, c1);
+            c2 = FloatVector.broadcast(s, ap[a + 2]).fma(b0, c2);
+            c3 = FloatVector.broadcast(s, ap[a + 3]).fma(b0, c3);
+        }
+        int r0 = ci, r1 = r0 + ldc, r2 = r1 + ldc, r3 = r2 + ldc;
+        if (add) {
+            c0 = c0.add(FloatVector.fromArray(s, c, r0));
+            c1 = c1.add(FloatVector.fromArray(s, c, r1));
+            c2 = c2.add(FloatVector.fromArray(s, c, r2));
+            c3 = c3.add(FloatVector.fromArray(s, c, r3));
+        }
+        c0.intoArray(c, r0);
+        c1.intoArray(c, r1);
+        c2.intoArray(c, r2);
+        c3.intoArray(c, r3);
+    }
+
+    /** {@link #tileHalf} with A read in place, as {@link #tileInPlace}. */
+    static void tileHalfInPlace(int kc, float[] a, int ai, int lda, float[] bp, int bi, float[] c, int ci, int ldc,
+                                boolean add) {
+        var s = SPECIES;
+        FloatVector c0 = FloatVector.zero(s), c1 = FloatVector.zero(s), c2 = FloatVector.zero(s), c3 = FloatVector.zero(s);
+        int a0 = ai, a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda;
+        for (int p = 0; p < kc; p++) {
+            FloatVector b0 = FloatVector.fromArray(s, bp, bi + p * NR);
+            c0 = FloatVector.broadcast(s, a[a0 + p]).fma(b0, c0);
+            c1 = FloatVector.broadcast(s, a[a1 + p]).fma(b0, c1);
+            c2 = FloatVector.broadcast(s, a[a2 + p]).fma(b0, c2);
+            c3 = FloatVector.broadcast(s, a[a3 + p]).fma(b0, c3);
+        }
+        int r0 = ci, r1 = r0 + ldc, r2 = r1 + ldc, r3 = r2 + ldc;
+        if (add) {
+            c0 = c0.add(FloatVector.fromArray(s, c, r0));
+            c1 = c1.add(FloatVector.fromArray(s, c, r1));
+            c2 = c2.add(FloatVector.fromArray(s, c, r2));
+            c3 = c3.add(FloatVector.fromArray(s, c, r3));
+        }
+        c0.intoArray(c, r0);
+        c1.intoArray(c, r1);
+        c2.intoArray(c, r2);
+        c3.intoArray(c, r3);
+    }
+
+    /** Rows of C per {@link #tileUnpacked} call: eight accumulators, as two FMA pipes of latency 4 need. */
+    static final int UNPACKED_ROWS = 8;
+
+    /**
+     * C[ci + r*ldc + j] (+)= sum_p a[ai + r*ars + p*acs] * b[bi + p*brs + j] for r &lt; UNPACKED_ROWS and
+     * j &lt; VLEN, nothing packed: both operands read where they lie, B's rows one vector each. For a weight
+     * gradient of a narrow layer (C of 24 x 8 summed over 6400 tokens), where packing the operands cost more
+     * than the multiply. The strides keep range checks in the loop (the packed kernel's reason to exist),
+     * which is cheap next to the packing it saves here. Products over p in order, as every kernel here.
+     */
+    static void tileUnpacked(int kc, float[] a, int ai, int ars, int acs, float[] b, int bi, int brs,
+                             float[] c, int ci, int ldc, boolean add) {
+        var s = SPECIES;
+        FloatVector c0 = FloatVector.zero(s), c1 = FloatVector.zero(s), c2 = FloatVector.zero(s), c3 = FloatVector.zero(s);
+        FloatVector c4 = FloatVector.zero(s), c5 = FloatVector.zero(s), c6 = FloatVector.zero(s), c7 = FloatVector.zero(s);
+        int a0 = ai, a1 = a0 + ars, a2 = a1 + ars, a3 = a2 + ars, a4 = a3 + ars, a5 = a4 + ars, a6 = a5 + ars, a7 = a6 + ars;
+        for (int p = 0; p < kc; p++) {
+            FloatVector b0 = FloatVector.fromArray(s, b, bi + p * brs);
+            int ap = p * acs;
+            c0 = FloatVector.broadcast(s, a[a0 + ap]).fma(b0, c0);
+            c1 = FloatVector.broadcast(s, a[a1 + ap]).fma(b0, c1);
+            c2 = FloatVector.broadcast(s, a[a2 + ap]).fma(b0, c2);
+            c3 = FloatVector.broadcast(s, a[a3 + ap]).fma(b0, c3);
+            c4 = FloatVector.broadcast(s, a[a4 + ap]).fma(b0, c4);
+            c5 = FloatVector.broadcast(s, a[a5 + ap]).fma(b0, c5);
+            c6 = FloatVector.broadcast(s, a[a6 + ap]).fma(b0, c6);
+            c7 = FloatVector.broadcast(s, a[a7 + ap]).fma(b0, c7);
+        }
+        int r0 = ci, r1 = r0 + ldc, r2 = r1 + ldc, r3 = r2 + ldc, r4 = r3 + ldc, r5 = r4 + ldc, r6 = r5 + ldc, r7 = r6 + ldc;
+        if (add) {
+            c0 = c0.add(FloatVector.fromArray(s, c, r0));
+            c1 = c1.add(FloatVector.fromArray(s, c, r1));
+            c2 = c2.add(FloatVector.fromArray(s, c, r2));
+            c3 = c3.add(FloatVector.fromArray(s, c, r3));
+            c4 = c4.add(FloatVector.fromArray(s, c, r4));
+            c5 = c5.add(FloatVector.fromArray(s, c, r5));
+            c6 = c6.add(FloatVector.fromArray(s, c, r6));
+            c7 = c7.add(FloatVector.fromArray(s, c, r7));
+        }
+        c0.intoArray(c, r0);
+        c1.intoArray(c, r1);
+        c2.intoArray(c, r2);
+        c3.intoArray(c, r3);
+        c4.intoArray(c, r4);
+        c5.intoArray(c, r5);
+        c6.intoArray(c, r6);
+        c7.intoArray(c, r7);
+    }
+
+    /** One row of {@link #tileUnpacked}, for the rows of C below the last whole group of eight. */
+    static void rowUnpacked(int kc, float[] a, int ai, int acs, float[] b, int bi, int brs, float[] c, int ci, boolean add) {
+        var s = SPECIES;
+        FloatVector c0 = FloatVector.zero(s);
+        for (int p = 0; p < kc; p++) {
+            c0 = FloatVector.broadcast(s, a[ai + p * acs]).fma(FloatVector.fromArray(s, b, bi + p * brs), c0);
+        }
+        if (add) c0 = c0.add(FloatVector.fromArray(s, c, ci));
+        c0.intoArray(c, ci);
+    }
 }

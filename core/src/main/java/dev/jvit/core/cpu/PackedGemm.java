@@ -61,13 +61,15 @@ public final class PackedGemm implements Gemm {
     /** Widest N for which AUTO reads A in place (a ViT's Linear layers: N = dim .. 4 dim). */
     public static final int IN_PLACE_MAX_N = 256;
 
-    private static final int MR = GemmMicroKernel.MR, NR = GemmMicroKernel.NR;
+    private static final int MR = GemmMicroKernel.MR, NR = GemmMicroKernel.NR, VLEN = GemmMicroKernel.VLEN;
     /** Below this many flops a fork-join costs more than it saves (about 10 us of work on one core). */
     private static final long MIN_FLOPS_PER_THREAD = 1L << 20;
     /** Packing fewer floats than this (about 30 us of copying) is not worth a fork-join. */
     private static final long MIN_PARALLEL_PACK = 1L << 16;
     /** {@link #splitsK}: the largest C (in floats) worth cutting k for, and the most parts k is cut into. */
     private static final int SPLIT_K_MAX_C = 1 << 16, SPLIT_K_MAX_PARTS = 32;
+    /** Widest split-K product computed unpacked ({@link #multiplyUnpacked}); wider ones repay their packing. */
+    private static final int UNPACKED_MAX_N = 32;
 
     /** Per-thread packing space; grown on demand, never shrunk. */
     private static final class Buffers {
@@ -141,6 +143,7 @@ public final class PackedGemm implements Gemm {
                                 int bcs, float[] c, int cOff, int ldc, boolean accumulate) {
         int partK = Math.max(kcBlock, roundUp((k + SPLIT_K_MAX_PARTS - 1) / SPLIT_K_MAX_PARTS, kcBlock));
         int parts = (k + partK - 1) / partK, size = m * n;
+        boolean unpacked = bcs == 1 && n % VLEN == 0 && n <= UNPACKED_MAX_N;
         Buffers own = BUFFERS.get();
         float[] partials = own.partials = grow(own.partials, (parts - 1) * size);
         Parallel.forRange(parts, 1, (p0, p1) -> {
@@ -148,10 +151,13 @@ public final class PackedGemm implements Gemm {
             for (int p = p0; p < p1; p++) {
                 int k0 = p * partK, kp = Math.min(partK, k - k0);
                 int ai = aOff + k0 * acs, bi = bOff + k0 * brs;
-                if (p == 0) {
-                    multiply(m, n, kp, a, ai, ars, acs, b, bi, brs, bcs, c, cOff, ldc, accumulate, 1, mine, null);
+                float[] out = p == 0 ? c : partials;
+                int outOff = p == 0 ? cOff : (p - 1) * size, outLd = p == 0 ? ldc : n;
+                boolean add = p == 0 && accumulate;
+                if (unpacked) {
+                    multiplyUnpacked(m, n, kp, a, ai, ars, acs, b, bi, brs, out, outOff, outLd, add);
                 } else {
-                    multiply(m, n, kp, a, ai, ars, acs, b, bi, brs, bcs, partials, (p - 1) * size, n, false, 1, mine, null);
+                    multiply(m, n, kp, a, ai, ars, acs, b, bi, brs, bcs, out, outOff, outLd, add, 1, mine, null);
                 }
             }
         });
@@ -160,6 +166,24 @@ public final class PackedGemm implements Gemm {
             for (int i = 0; i < m; i++) {
                 int ci = cOff + i * ldc, pi = base + i * n;
                 for (int j = 0; j < n; j++) c[ci + j] += partials[pi + j];
+            }
+        }
+    }
+
+    /**
+     * C (+)= A B with nothing packed ({@link GemmMicroKernel#tileUnpacked}): n a multiple of the vector length,
+     * B's rows unit-stride. For the parts of a narrow weight gradient, where C is a few vectors wide and
+     * packing each 512-row part of A and B cost ten times its multiply-adds.
+     */
+    private static void multiplyUnpacked(int m, int n, int k, float[] a, int aOff, int ars, int acs, float[] b, int bOff,
+                                         int brs, float[] c, int cOff, int ldc, boolean add) {
+        int rows = GemmMicroKernel.UNPACKED_ROWS, whole = m / rows * rows;
+        for (int j = 0; j < n; j += VLEN) {
+            for (int i = 0; i < whole; i += rows) {
+                GemmMicroKernel.tileUnpacked(k, a, aOff + i * ars, ars, acs, b, bOff + j, brs, c, cOff + i * ldc + j, ldc, add);
+            }
+            for (int i = whole; i < m; i++) {
+                GemmMicroKernel.rowUnpacked(k, a, aOff + i * ars, acs, b, bOff + j, brs, c, cOff + i * ldc + j, add);
             }
         }
     }
@@ -182,6 +206,11 @@ public final class PackedGemm implements Gemm {
                     c, cOffs[i], ldc);
         }
         if (count == 0 || m == 0 || n == 0) return;
+        if (count == 1) { // a plain matmul of two matrices comes this way: give it sgemm's split-K and thread choice
+            sgemm(m, n, k, a, aOffs[0], aRowStride, aColStride, b, bOffs[0], bRowStride, bColStride, c, cOffs[0], ldc,
+                    accumulate);
+            return;
+        }
         if (k == 0) {
             if (!accumulate) for (int i = 0; i < count; i++) zero(m, n, c, cOffs[i], ldc);
             return;
@@ -322,6 +351,11 @@ public final class PackedGemm implements Gemm {
                 int rows = Math.min(MR, mc - ir), ci = cBase + ir * ldc + jr;
                 if (rows == MR && cols == NR) {
                     GemmMicroKernel.tile(kc, ap, ai, bp, bi, c, ci, ldc, add);
+                } else if (rows == MR && cols == VLEN) {
+                    GemmMicroKernel.tileHalf(kc, ap, ai, bp, bi, c, ci, ldc, add);
+                } else if (cols < VLEN) {
+                    GemmMicroKernel.tileHalf(kc, ap, ai, bp, bi, tile, 0, NR, false);
+                    writeBack(tile, rows, cols, c, ci, ldc, add);
                 } else {
                     GemmMicroKernel.tile(kc, ap, ai, bp, bi, tile, 0, NR, false);
                     writeBack(tile, rows, cols, c, ci, ldc, add);
@@ -342,6 +376,11 @@ public final class PackedGemm implements Gemm {
                 int ai = aBase + ir * lda, ci = cBase + ir * ldc + jr;
                 if (cols == NR) {
                     GemmMicroKernel.tileInPlace(kc, a, ai, lda, bp, bi, c, ci, ldc, add);
+                } else if (cols == VLEN) {
+                    GemmMicroKernel.tileHalfInPlace(kc, a, ai, lda, bp, bi, c, ci, ldc, add);
+                } else if (cols < VLEN) {
+                    GemmMicroKernel.tileHalfInPlace(kc, a, ai, lda, bp, bi, tile, 0, NR, false);
+                    writeBack(tile, MR, cols, c, ci, ldc, add);
                 } else {
                     GemmMicroKernel.tileInPlace(kc, a, ai, lda, bp, bi, tile, 0, NR, false);
                     writeBack(tile, MR, cols, c, ci, ldc, add);

@@ -117,6 +117,12 @@ class GemmTest {
             check(packed, 5, 6, 20487, false, true, true, rnd);     // more than SPLIT_K_MAX_PARTS blocks of k
             check(packed, 300, 300, 1100, true, false, false, rnd); // C too big to cut k: KC blocks
             check(tinyInPlace, 61, 40, 23, false, false, true, rnd);
+            // narrow weight gradients, whose parts run unpacked: N of one to four vectors, rows past the last 8
+            int v = GemmMicroKernel.VLEN;
+            check(packed, 24, v, 6400, true, false, false, rnd);
+            check(packed, 13, 3 * v, 3000, true, false, true, rnd);
+            check(packed, 8, 4 * v, 1100, false, false, false, rnd);
+            check(packed, 3, 2 * v, 2048, true, false, true, rnd);
         }
     }
 
