@@ -19,7 +19,9 @@ import dev.jvit.core.Parallel;
  * instructions: measured single-threaded, best of 30 interleaved runs, KC = 512 beat KC = 256 by 7-10% at
  * n = 512 (87 against 80 GFLOP/s) and at n = 2048; KC = 768 and 1024 were no better. Panels are zero-padded
  * so the micro-kernel never masks; edge tiles are computed into a scratch tile and only their valid part is
- * written back.
+ * written back, except that a panel whose valid columns are exactly one vector (N = 8 or 24 with AVX2) runs
+ * the half-width {@link GemmMicroKernel#tileHalf} straight into C: for the 8-wide layers of mnist-tiny every
+ * tile was such an edge, and the scratch round trip cost more than the multiply.
  *
  * <p>Skinny products (a small transformer: N = 16..192, K = 16..192, M in the thousands, or hundreds of
  * 50 x 50 attention heads) change the balance: a packed A element is reused only N / NR times, so packing A
@@ -27,7 +29,8 @@ import dev.jvit.core.Parallel;
  * all samples). For N up to {@link #IN_PLACE_MAX_N} a row-major A is therefore read in place by
  * {@link GemmMicroKernel#tileInPlace} and only B is packed, once per call (it is small, and reused by every
  * row of A); a transposed A is still packed. {@link #sgemmBatch} runs many small matrices with one buffer
- * lookup and packs a B shared by the whole batch once.
+ * lookup and packs a B shared by the whole batch once. A weight gradient (small C, k in the thousands) is cut
+ * along k ({@link #splitsK}); when C is also narrow (N of one to four vectors) its parts run unpacked.
  *
  * <p>Threads: the M panels are split across {@link Parallel#forRange}, every thread packing its own A
  * blocks against the one shared packed B. When A is a single short block (m &lt;= MC) and B is wider, the N
