@@ -128,7 +128,7 @@ final class SimdAttention {
             FloatVector max = FloatVector.broadcast(S, m.reduceLanes(VectorOperators.MAX)); // max: order-free
             for (int j = 0; j < np; j += L) FloatVector.fromArray(S, c, row + j).sub(max).intoArray(c, row + j);
         }
-        SimdMath.exp(c, off, c, off, n * np);
+        SimdMath.expNonPositive(c, off, c, off, n * np); // every score minus its row max: <= 0 or -inf
         for (int i = 0; i < n; i++) {
             int row = off + i * np;
             FloatVector sum = FloatVector.fromArray(S, c, row);

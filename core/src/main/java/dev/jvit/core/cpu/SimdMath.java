@@ -119,6 +119,43 @@ final class SimdMath {
         }
     }
 
+    /** The smallest x whose e^x is a normal float: ln(2^-126). */
+    private static final float EXP_NORMAL_MIN = -87.33654475f;
+
+    /**
+     * {@link #exp} for softmax rows, whose inputs are scores minus their row's max: x &lt;= 0, -inf (padding)
+     * or NaN. With no overflow to guard against and the results below 2^-126 flushed to 0 (a probability of
+     * 1e-38 next to the row's largest, 1), 2^n is one multiply and one blend is left: 17 vector operations
+     * instead of 24. Subnormal results were also slow (about 1.3 against 0.9 ns per element with the general
+     * exp on this AVX2 machine), and a sharply peaked attention row produces them. Positive x is outside
+     * the contract (2^n would overflow the exponent bits).
+     */
+    static void expNonPositive(float[] x, int xo, float[] out, int oo, int count) {
+        FloatVector log2e = FloatVector.broadcast(S, 1.44269504088896341f);
+        FloatVector magic = FloatVector.broadcast(S, ROUND_MAGIC);
+        FloatVector ln2hi = FloatVector.broadcast(S, -0.693145751953125f);
+        FloatVector ln2lo = FloatVector.broadcast(S, -1.428606765330187e-6f);
+        FloatVector p0 = FloatVector.broadcast(S, 1.9875691500e-4f);
+        FloatVector p1 = FloatVector.broadcast(S, 1.3981999507e-3f);
+        FloatVector p2 = FloatVector.broadcast(S, 8.3334519073e-3f);
+        FloatVector p3 = FloatVector.broadcast(S, 4.1665795894e-2f);
+        FloatVector p4 = FloatVector.broadcast(S, 1.6666665459e-1f);
+        FloatVector p5 = FloatVector.broadcast(S, 5.0000001201e-1f);
+        for (int i = 0; i < count; i += L) {
+            FloatVector v = FloatVector.fromArray(S, x, xo + i);
+            FloatVector t = v.fma(log2e, magic);
+            FloatVector n = t.sub(magic);
+            IntVector ni = t.reinterpretAsInts().sub(ROUND_MAGIC_BITS);
+            FloatVector r = n.fma(ln2hi, v);
+            r = n.fma(ln2lo, r);
+            FloatVector p = r.fma(p0, p1).fma(r, p2).fma(r, p3).fma(r, p4).fma(r, p5);
+            p = p.fma(r.mul(r), r).add(1f);
+            p = p.mul(ni.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
+            p = p.blend(0f, v.compare(VectorOperators.LT, EXP_NORMAL_MIN));
+            p.intoArray(out, oo + i);
+        }
+    }
+
     /**
      * out = ln x over count elements (a multiple of the vector length); out may be x. Cephes logf:
      * x = m·2^e with m in [√½, √2), ln(1 + (m-1)) by a degree-9 polynomial, plus e·ln2 in two parts.

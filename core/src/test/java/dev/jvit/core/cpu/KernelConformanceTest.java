@@ -546,6 +546,36 @@ class KernelConformanceTest {
         }
     }
 
+    /**
+     * The softmax exp: within 2 ulp of Math.exp for every x in [ln 2^-126, 0], 0 below that and for -inf, NaN
+     * for NaN; in place too.
+     */
+    @Test
+    void expNonPositiveMatchesMathExpOnItsDomain() {
+        Random r = new Random(1170);
+        int n = 4096;
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) x[i] = -100f * r.nextFloat() * r.nextFloat(); // dense near 0, reaching -100
+        float[] edges = {0f, -0f, -1e-30f, -1e-7f, -87.33654f, -87.3365f, -87.34f, -88f, -103f,
+                Float.NEGATIVE_INFINITY, Float.NaN, -Float.MIN_VALUE};
+        System.arraycopy(edges, 0, x, 0, edges.length);
+        float[] out = new float[n], inPlace = x.clone();
+        SimdMath.expNonPositive(x, 0, out, 0, n);
+        SimdMath.expNonPositive(inPlace, 0, inPlace, 0, n);
+        assertArrayEquals(out, inPlace, "in place");
+        for (int i = 0; i < n; i++) {
+            double want = Math.exp(x[i]);
+            String what = "expNonPositive(" + x[i] + ")";
+            if (Float.isNaN(x[i])) {
+                assertTrue(Float.isNaN(out[i]), what + " = " + out[i]);
+            } else if (x[i] < -87.33654f) {
+                assertEquals(0f, out[i], 0f, what);
+            } else {
+                assertEquals(want, out[i], 2 * Math.ulp((float) want), what);
+            }
+        }
+    }
+
     // ---- GELU -------------------------------------------------------------------------------------
 
     @ParameterizedTest
