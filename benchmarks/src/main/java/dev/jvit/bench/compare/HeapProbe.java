@@ -1,38 +1,114 @@
 package dev.jvit.bench.compare;
 
-import dev.jvit.autograd.Tensor;
+import com.sun.management.GarbageCollectionNotificationInfo;
+import com.sun.management.GcInfo;
 import dev.jvit.bench.TrainStep;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
+import java.lang.management.MemoryUsage;
 import java.lang.ref.Reference;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import javax.management.ListenerNotFoundException;
+import javax.management.Notification;
+import javax.management.NotificationEmitter;
+import javax.management.NotificationListener;
+import javax.management.openmbean.CompositeData;
 
 /**
- * The Java heap a training step needs, two ways. The peak: after a System.gc(), the heap pools' peak
- * counters are reset, a few steps run, and the pools' peaks are summed (an upper bound of the heap in use at
- * any one moment, garbage the collector had not yet reclaimed included: it depends on how large the
- * collector lets the young generation grow, so a smaller -Xmx gives a smaller peak). The live figure: the
- * heap in use after a System.gc() taken with a step's forward graph alive, which is what must fit.
+ * The Java heap a training step needs, two ways.
+ *
+ * <p>The peak: the most heap in use at any one moment over a few steps, garbage the collector had not yet
+ * reclaimed included. Between collections the heap in use only grows, so its maximum is reached just before
+ * a collection starts, and every collection reports that figure (its "before" usage) in a notification; the
+ * peak is the largest of those, or the heap in use at the end if that is larger. It depends on how large the
+ * collector lets the young generation grow, so a smaller -Xmx gives a smaller peak. (The earlier probe summed
+ * every pool's own peak counter; those peaks fall at different moments, so the sum overstated the peak by
+ * up to the old generation's size.)
+ *
+ * <p>The live figure: the heap in use after a System.gc() taken with a step's forward graph alive, which is
+ * what must fit.
  */
 public final class HeapProbe {
     private HeapProbe() {}
 
     /** {peak bytes, live bytes} over `steps` steps of `step` (already warmed up). */
     public static long[] measure(TrainStep step, int steps) {
-        System.gc();
-        for (MemoryPoolMXBean pool : heapPools()) pool.resetPeakUsage();
-        for (int i = 0; i < steps; i++) step.run();
-        long peak = 0;
-        for (MemoryPoolMXBean pool : heapPools()) peak += pool.getPeakUsage().getUsed();
-
-        Tensor loss = step.forwardOnly();
-        System.gc();
-        long live = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-        Reference.reachabilityFence(loss); // the graph, and every activation it saved, alive until measured
-        return new long[] {peak, live};
+        return measure(step::run, step::forwardOnly, steps);
     }
 
-    private static java.util.List<MemoryPoolMXBean> heapPools() {
-        return ManagementFactory.getMemoryPoolMXBeans().stream().filter(p -> p.getType() == MemoryType.HEAP).toList();
+    /**
+     * {peak bytes, live bytes}: the peak over `steps` calls of step, the live heap while what forward returns
+     * is still reachable.
+     */
+    public static long[] measure(Runnable step, Supplier<?> forward, int steps) {
+        System.gc();
+        Set<String> heapPools = heapPoolNames();
+        AtomicLong peak = new AtomicLong(heapInUse());
+        NotificationListener listener = (notification, handback) -> recordBeforeGc(notification, heapPools, peak);
+        List<NotificationEmitter> emitters = collectors();
+        emitters.forEach(e -> e.addNotificationListener(listener, null, null));
+        try {
+            for (int i = 0; i < steps; i++) step.run();
+            peak.accumulateAndGet(heapInUse(), Math::max);
+            System.gc(); // its notification carries the usage just before it; notifications arrive on another thread
+            awaitNotifications();
+        } finally {
+            for (NotificationEmitter e : emitters) {
+                try {
+                    e.removeNotificationListener(listener);
+                } catch (ListenerNotFoundException ignored) {
+                    // added above; nothing to undo if the bean dropped it
+                }
+            }
+        }
+
+        Object graph = forward.get();
+        System.gc();
+        long live = heapInUse();
+        Reference.reachabilityFence(graph); // a loss: its graph, and every activation it saved, alive until measured
+        return new long[] {peak.get(), live};
+    }
+
+    private static void recordBeforeGc(Notification n, Set<String> heapPools, AtomicLong peak) {
+        if (!GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(n.getType())) return;
+        GcInfo gc = GarbageCollectionNotificationInfo.from((CompositeData) n.getUserData()).getGcInfo();
+        long before = 0;
+        for (var e : gc.getMemoryUsageBeforeGc().entrySet()) {
+            if (heapPools.contains(e.getKey())) before += e.getValue().getUsed();
+        }
+        peak.accumulateAndGet(before, Math::max);
+    }
+
+    /** The JDK sends GC notifications from its service thread shortly after each collection. */
+    private static void awaitNotifications() {
+        try {
+            Thread.sleep(200);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static long heapInUse() {
+        MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+        return heap.getUsed();
+    }
+
+    private static List<NotificationEmitter> collectors() {
+        return ManagementFactory.getGarbageCollectorMXBeans().stream()
+                .filter(b -> b instanceof NotificationEmitter)
+                .map(b -> (NotificationEmitter) b)
+                .toList();
+    }
+
+    private static Set<String> heapPoolNames() {
+        return ManagementFactory.getMemoryPoolMXBeans().stream()
+                .filter(p -> p.getType() == MemoryType.HEAP)
+                .map(MemoryPoolMXBean::getName)
+                .collect(Collectors.toSet());
     }
 }

@@ -4,8 +4,8 @@ package dev.jvit.bench.compare;
  * Peak memory of one model's training step on both sides, in bytes; -1 where a figure does not apply or
  * could not be had (no PyTorch, no GPU).
  *
- * @param jvitHeapPeakBytes       sum of the heap pools' peak usage over a few steps after a System.gc()
- *                                (garbage not yet collected included: what the heap had to hold)
+ * @param jvitHeapPeakBytes       the most heap in use at one moment over a few steps after a System.gc()
+ *                                (garbage not yet collected included: what the heap had to hold; see HeapProbe)
  * @param jvitLiveBytes           heap in use after a System.gc() with a step's forward graph alive (model,
  *                                optimizer state, batch and every activation the backward needs)
  * @param jvitDevicePeakBytes     the CUDA caching allocator's peak, on a GPU

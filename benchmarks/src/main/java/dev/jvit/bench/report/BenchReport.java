@@ -163,8 +163,9 @@ public final class BenchReport {
               picks its own kernel. `OMP_WAIT_POLICY=passive` by default: on this shared 2-vCPU machine PyTorch's
               OpenMP threads spinning at barriers (the active policy) made its 2-thread steps 10 to 20 times slower than
               its 1-thread ones, which would flatter jvit; `--omp-wait active` restores PyTorch's default.
-            - **Memory**: jvit's heap peak is the sum of the heap pools' peak usage over 3 steps after a `System.gc()`
-              (garbage not yet collected included, so it depends on how far the collector lets the heap grow; a smaller
+            - **Memory**: jvit's heap peak is the most heap in use at one moment over 3 steps after a `System.gc()`: the
+              largest "before" usage the collections of those steps report (the heap only grows between collections),
+              garbage not yet collected included, so it depends on how far the collector lets the heap grow (a smaller
               `-Xmx` lowers it); "live after forward" is the heap in use after a `System.gc()` taken while a step's
               forward graph is alive (model, AdamW state, batch and saved activations). PyTorch's figure is its
               process's peak resident set (VmHWM; the interpreter and libraries included, about 230 MB before any step,
