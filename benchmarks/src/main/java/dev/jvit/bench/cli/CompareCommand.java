@@ -23,6 +23,7 @@ import java.nio.file.Path;
 import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -39,8 +40,8 @@ import picocli.CommandLine.Spec;
  * method": ratios, measured side by side). For each preset it builds the model on both sides
  * ({@link TrainStep}; reference/vit_torch.py, kept running as a server), warms both up, then alternates
  * timed rounds of the same number of steps, jvit first in even rounds and PyTorch first in odd ones, and
- * prints the medians as images per second with their ratio. Then the peak memory of a step on both sides,
- * and SGEMM GFLOP/s per size (jvit's {@code bench gemm} and benchmarks/scripts/torch_matmul.py, which time
+ * prints the medians as images per second with their ratio. Then, once every preset is timed, the peak
+ * memory of a step on both sides, and SGEMM GFLOP/s per size (jvit's {@code bench gemm} and benchmarks/scripts/torch_matmul.py, which time
  * the same way). Without PyTorch it says how to install it and prints jvit's figures alone.
  */
 @Command(name = "compare", mixinStandardHelpOptions = true, sortOptions = false,
@@ -151,9 +152,15 @@ final class CompareCommand implements Callable<Integer> {
 
         List<CompareResults.Train> trains = new ArrayList<>();
         List<CompareResults.Memory> memories = new ArrayList<>();
+        Map<String, long[]> torchMemory = new HashMap<>();
         for (String model : models) {
-            int b = batch != null ? batch : TrainStep.defaultBatch(model);
-            trainOne(model, b, dev, torchDevice, t, probe.ok() ? py : null, script, trains, memories);
+            trainOne(model, batchOf(model), dev, torchDevice, t, probe.ok() ? py : null, script, trains, torchMemory);
+        }
+        // The heap probes come after every timed round: their System.gc() calls let G1 shrink the heap, and a model
+        // timed after a probe ran while G1 grew it back (mnist-small at 1 thread after mnist-tiny's probe:
+        // 172-199 img/s; without the probe before it, 348-389).
+        if (!noMemory) {
+            for (String model : models) memoryOne(model, batchOf(model), dev, torchMemory.get(model), memories);
         }
         List<CompareResults.Gemm> gemms = new ArrayList<>();
         if (!noGemm && dev.kind() == Device.Kind.CPU) {
@@ -182,9 +189,16 @@ final class CompareCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Warm-up, alternating timed rounds and the memory probe of one preset on both sides. */
+    private int batchOf(String model) {
+        return batch != null ? batch : TrainStep.defaultBatch(model);
+    }
+
+    /**
+     * Warm-up and alternating timed rounds of one preset on both sides; PyTorch's memory figures {peak RSS, RSS
+     * after build, device peak} go to torchMemory while its process is alive.
+     */
     private void trainOne(String model, int b, Device dev, String torchDevice, int t, PythonTorch py, Path script,
-                          List<CompareResults.Train> trains, List<CompareResults.Memory> memories) throws IOException {
+                          List<CompareResults.Train> trains, Map<String, long[]> torchMemory) throws IOException {
         PrintStream out = System.out;
         TrainStep step = new TrainStep(model, b, dev, 42);
         try (PythonTorch.TrainServer torch = py == null ? null
@@ -206,22 +220,27 @@ final class CompareCommand implements Callable<Integer> {
             out.flush();
             trains.add(new CompareResults.Train(model, b, n, jvit, tr.isEmpty() ? null : tv, jr, tr));
 
-            if (!noMemory) {
-                long[] heap = HeapProbe.measure(step, 3);
-                long jvitDevice = Backends.forDevice(dev) instanceof CudaBackend cb ? cb.allocator().peakBytes() : -1;
-                long torchRss = -1, torchBuild = -1, torchDev = -1;
-                if (torch != null) {
-                    Map<String, String> m = torch.memory();
-                    torchRss = Long.parseLong(m.get("peak_rss_kb")) * 1024;
-                    torchBuild = Long.parseLong(torch.ready().get("rss_after_build_kb")) * 1024;
-                    if (m.containsKey("cuda_peak_bytes")) torchDev = Long.parseLong(m.get("cuda_peak_bytes"));
-                }
-                MemoryFigures f = new MemoryFigures(heap[0], heap[1], jvitDevice, torchRss, torchBuild, torchDev);
-                out.println(CompareFormat.memoryLine(model, device, b, f));
-                out.flush();
-                memories.add(new CompareResults.Memory(model, b, f));
+            long torchRss = -1, torchBuild = -1, torchDev = -1;
+            if (torch != null && !noMemory) {
+                Map<String, String> m = torch.memory();
+                torchRss = Long.parseLong(m.get("peak_rss_kb")) * 1024;
+                torchBuild = Long.parseLong(torch.ready().get("rss_after_build_kb")) * 1024;
+                if (m.containsKey("cuda_peak_bytes")) torchDev = Long.parseLong(m.get("cuda_peak_bytes"));
             }
+            torchMemory.put(model, new long[] {torchRss, torchBuild, torchDev});
         }
+    }
+
+    /** jvit's heap figures for one preset, on a fresh step warmed up by a few steps, beside PyTorch's. */
+    private void memoryOne(String model, int b, Device dev, long[] torch, List<CompareResults.Memory> memories) {
+        TrainStep step = new TrainStep(model, b, dev, 42);
+        for (int i = 0; i < warmup; i++) step.run();
+        long[] heap = HeapProbe.measure(step, 3);
+        long jvitDevice = Backends.forDevice(dev) instanceof CudaBackend cb ? cb.allocator().peakBytes() : -1;
+        MemoryFigures f = new MemoryFigures(heap[0], heap[1], jvitDevice, torch[0], torch[1], torch[2]);
+        System.out.println(CompareFormat.memoryLine(model, device, b, f));
+        System.out.flush();
+        memories.add(new CompareResults.Memory(model, b, f));
     }
 
     /** Seconds that n steps take on one side. */
