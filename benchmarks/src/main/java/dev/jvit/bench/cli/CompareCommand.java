@@ -14,9 +14,9 @@ import dev.jvit.core.Parallel;
 import dev.jvit.core.backend.Backends;
 import dev.jvit.cuda.CudaBackend;
 import dev.jvit.vit.model.Models;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -267,18 +267,29 @@ final class CompareCommand implements Callable<Integer> {
         return (System.nanoTime() - t0) / 1e9;
     }
 
-    /** jvit's SGEMM through {@code bench gemm}, whose one-line output is read back. */
-    private double jvitGemm(int n, int t) {
-        PrintStream old = System.out;
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    /**
+     * jvit's SGEMM through {@code bench gemm} in a child JVM started with this JVM's java, flags and class path,
+     * whose one-line output is read back. PyTorch's side is a fresh process per size, and so is this one: timed
+     * inside this JVM after every training preset, 512 at 2 threads gave 88-94 GFLOP/s against 148 in a JVM that
+     * had run one preset (the GEMM loops compiled with the profiles of a dozen models' shapes, and a large heap).
+     */
+    private double jvitGemm(int n, int t) throws IOException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(ProcessHandle.current().info().command()
+                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), BenchCommand.class.getName(),
+                "gemm", "--size", Integer.toString(n), "--threads", Integer.toString(t)));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         int code;
-        System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
         try {
-            code = BenchCommand.run("gemm", "--size", Integer.toString(n), "--threads", Integer.toString(t));
-        } finally {
-            System.setOut(old);
+            code = p.waitFor();
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while timing jvit's GEMM", e);
         }
-        String text = buf.toString(StandardCharsets.UTF_8);
         if (code != 0) throw new IllegalStateException("bench gemm --size " + n + " failed (exit " + code + "): " + text.strip());
         return CompareFormat.parseGflops(text);
     }
