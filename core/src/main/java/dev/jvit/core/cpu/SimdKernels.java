@@ -829,7 +829,7 @@ public final class SimdKernels implements CpuKernels {
     public void layerNormRows(float[] x, int xOff, float[] w, float[] b, float eps, float[] y, int yOff, int n,
                               float[] mean, float[] rstd, int from, int to) {
         if (n != L) {
-            for (int r = from; r < to; r++) layerNormRow(x, xOff + r * n, w, b, eps, y, yOff + r * n, n, mean, rstd, r);
+            CpuKernels.super.layerNormRows(x, xOff, w, b, eps, y, yOff, n, mean, rstd, from, to);
             return;
         }
         FloatVector wv = w == null ? null : load(w, 0), bv = b == null ? null : load(b, 0);
@@ -859,10 +859,7 @@ public final class SimdKernels implements CpuKernels {
                                       float[] rstd, float[] dx, int dxOff, float[] dw, float[] db, int n,
                                       int from, int to) {
         if (n != L) {
-            for (int r = from; r < to; r++) {
-                layerNormBackwardRow(dy, dyOff + r * n, x, xOff + r * n, w, mean[r], rstd[r], dx, dxOff + r * n,
-                        dw, db, n);
-            }
+            CpuKernels.super.layerNormBackwardRows(dy, dyOff, x, xOff, w, mean, rstd, dx, dxOff, dw, db, n, from, to);
             return;
         }
         FloatVector wv = w == null ? null : load(w, 0);
