@@ -151,7 +151,7 @@ final class CompareCommand implements Callable<Integer> {
 
         List<CompareResults.Train> trains = new ArrayList<>();
         List<CompareResults.Memory> memories = new ArrayList<>();
-        Map<String, long[]> torchMemory = new HashMap<>();
+        Map<String, TorchMemory> torchMemory = new HashMap<>();
         for (String model : models) {
             trainOne(model, batchOf(model), dev, torchDevice, t, probe.ok() ? py : null, script, trains, torchMemory);
         }
@@ -192,12 +192,15 @@ final class CompareCommand implements Callable<Integer> {
         return batch != null ? batch : TrainStep.defaultBatch(model);
     }
 
+    /** PyTorch's memory figures for one preset, in bytes, -1 where they do not apply (see {@link MemoryFigures}). */
+    private record TorchMemory(long peakRss, long rssAfterBuild, long devicePeak) {}
+
     /**
-     * Warm-up and alternating timed rounds of one preset on both sides; PyTorch's memory figures {peak RSS, RSS
-     * after build, device peak} go to torchMemory while its process is alive.
+     * Warm-up and alternating timed rounds of one preset on both sides; PyTorch's memory figures go to
+     * torchMemory while its process is alive.
      */
     private void trainOne(String model, int b, Device dev, String torchDevice, int t, PythonTorch py, Path script,
-                          List<CompareResults.Train> trains, Map<String, long[]> torchMemory) throws IOException {
+                          List<CompareResults.Train> trains, Map<String, TorchMemory> torchMemory) throws IOException {
         PrintStream out = System.out;
         TrainStep step = new TrainStep(model, b, dev, 42);
         try (PythonTorch.TrainServer torch = py == null ? null
@@ -226,17 +229,17 @@ final class CompareCommand implements Callable<Integer> {
                 torchBuild = Long.parseLong(torch.ready().get("rss_after_build_kb")) * 1024;
                 if (m.containsKey("cuda_peak_bytes")) torchDev = Long.parseLong(m.get("cuda_peak_bytes"));
             }
-            torchMemory.put(model, new long[] {torchRss, torchBuild, torchDev});
+            torchMemory.put(model, new TorchMemory(torchRss, torchBuild, torchDev));
         }
     }
 
     /** jvit's heap figures for one preset, on a fresh step warmed up by a few steps, beside PyTorch's. */
-    private void memoryOne(String model, int b, Device dev, long[] torch, List<CompareResults.Memory> memories) {
+    private void memoryOne(String model, int b, Device dev, TorchMemory torch, List<CompareResults.Memory> memories) {
         TrainStep step = new TrainStep(model, b, dev, 42);
         for (int i = 0; i < warmup; i++) step.run();
         long[] heap = HeapProbe.measure(step, 3);
         long jvitDevice = Backends.forDevice(dev) instanceof CudaBackend cb ? cb.allocator().peakBytes() : -1;
-        MemoryFigures f = new MemoryFigures(heap[0], heap[1], jvitDevice, torch[0], torch[1], torch[2]);
+        MemoryFigures f = new MemoryFigures(heap[0], heap[1], jvitDevice, torch.peakRss(), torch.rssAfterBuild(), torch.devicePeak());
         System.out.println(CompareFormat.memoryLine(model, device, b, f));
         System.out.flush();
         memories.add(new CompareResults.Memory(model, b, f));
@@ -270,7 +273,7 @@ final class CompareCommand implements Callable<Integer> {
      * jvit's SGEMM through {@code bench gemm} in a child JVM started with this JVM's java, flags and class path,
      * whose one-line output is read back. PyTorch's side is a fresh process per size, and so is this one: timed
      * inside this JVM after every training preset, 512 at 2 threads gave 88-94 GFLOP/s against 148 in a JVM that
-     * had run one preset (the GEMM loops compiled with the profiles of a dozen models' shapes, and a large heap).
+     * had run one preset (JIT profiles from a dozen models' shapes, or the large heap: not told apart).
      */
     private double jvitGemm(int n, int t) throws IOException {
         List<String> cmd = new ArrayList<>();

@@ -1,7 +1,6 @@
 package dev.jvit.bench.compare;
 
 import com.sun.management.GarbageCollectionNotificationInfo;
-import com.sun.management.GcInfo;
 import dev.jvit.bench.TrainStep;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
@@ -10,6 +9,8 @@ import java.lang.management.MemoryUsage;
 import java.lang.ref.Reference;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -49,14 +50,18 @@ public final class HeapProbe {
         System.gc();
         Set<String> heapPools = heapPoolNames();
         AtomicLong peak = new AtomicLong(heapInUse());
-        NotificationListener listener = (notification, handback) -> recordBeforeGc(notification, heapPools, peak);
+        CountDownLatch explicitGcSeen = new CountDownLatch(1);
+        NotificationListener listener = (notification, handback) ->
+                recordBeforeGc(notification, heapPools, peak, explicitGcSeen);
         List<NotificationEmitter> emitters = collectors();
         emitters.forEach(e -> e.addNotificationListener(listener, null, null));
         try {
             for (int i = 0; i < steps; i++) step.run();
             peak.accumulateAndGet(heapInUse(), Math::max);
-            System.gc(); // its notification carries the usage just before it; notifications arrive on another thread
-            awaitNotifications();
+            // its notification carries the usage just before it, and arrives (on the JDK's service thread) after
+            // those of the steps' collections
+            System.gc();
+            awaitQuietly(explicitGcSeen);
         } finally {
             for (NotificationEmitter e : emitters) {
                 try {
@@ -74,20 +79,21 @@ public final class HeapProbe {
         return new long[] {peak.get(), live};
     }
 
-    private static void recordBeforeGc(Notification n, Set<String> heapPools, AtomicLong peak) {
+    private static void recordBeforeGc(Notification n, Set<String> heapPools, AtomicLong peak, CountDownLatch explicitGc) {
         if (!GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(n.getType())) return;
-        GcInfo gc = GarbageCollectionNotificationInfo.from((CompositeData) n.getUserData()).getGcInfo();
+        GarbageCollectionNotificationInfo info = GarbageCollectionNotificationInfo.from((CompositeData) n.getUserData());
         long before = 0;
-        for (var e : gc.getMemoryUsageBeforeGc().entrySet()) {
+        for (var e : info.getGcInfo().getMemoryUsageBeforeGc().entrySet()) {
             if (heapPools.contains(e.getKey())) before += e.getValue().getUsed();
         }
         peak.accumulateAndGet(before, Math::max);
+        if ("System.gc()".equals(info.getGcCause())) explicitGc.countDown();
     }
 
-    /** The JDK sends GC notifications from its service thread shortly after each collection. */
-    private static void awaitNotifications() {
+    /** Waits for the explicit collection's notification, at most a few seconds (a JVM may not send one). */
+    private static void awaitQuietly(CountDownLatch explicitGcSeen) {
         try {
-            Thread.sleep(200);
+            explicitGcSeen.await(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
