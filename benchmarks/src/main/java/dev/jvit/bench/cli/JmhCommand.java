@@ -13,6 +13,7 @@ import java.util.concurrent.Callable;
 import jdk.incubator.vector.VectorShape;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.results.format.ResultFormatType;
+import org.openjdk.jmh.runner.NoBenchmarksException;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
@@ -76,7 +77,16 @@ final class JmhCommand implements Callable<Integer> {
             options.measurementTime(TimeValue.seconds(seconds));
         }
         if (output.toAbsolutePath().getParent() != null) Files.createDirectories(output.toAbsolutePath().getParent());
-        Collection<RunResult> results = new Runner(options.build()).run();
+        Collection<RunResult> results;
+        try {
+            results = new Runner(options.build()).run();
+        } catch (NoBenchmarksException e) {
+            // JMH's own report is a bare stack trace; say what was matched and what names look like
+            System.err.println("jvit: no JMH benchmark matches '" + regex + "'. Names look like "
+                    + "dev.jvit.bench.AttentionBenchmark.forwardBackward (class, then method); the regex may match any "
+                    + "part, e.g. 'AttentionBenchmark.forward' or 'TrainStep'.");
+            return 2;
+        }
         printGemmRates(results);
         System.out.println("JMH results written to " + output);
         return 0;

@@ -69,6 +69,25 @@ class BenchCommandTest {
         assertNotEquals(0, exit[0]);
     }
 
+    /** A regex that matches nothing is a one-line error that quotes it, not JMH's stack trace. */
+    @Test
+    void jmhRegexMatchingNothingIsNamed() {
+        int[] exit = new int[1];
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            captureOut(() -> BenchCommand.run("jmh", "NoSuchBenchmarkAnywhere", "-o",
+                    System.getProperty("java.io.tmpdir") + "/jvit-jmh-none.json"), exit);
+        } finally {
+            System.setErr(oldErr);
+        }
+        assertEquals(2, exit[0], err.toString(StandardCharsets.UTF_8));
+        String msg = err.toString(StandardCharsets.UTF_8);
+        assertTrue(msg.contains("no JMH benchmark matches 'NoSuchBenchmarkAnywhere'"), msg);
+        assertTrue(!msg.contains("\tat org.openjdk"), msg);
+    }
+
     @Test
     void badOptionsFail() {
         int[] exit = new int[1];
