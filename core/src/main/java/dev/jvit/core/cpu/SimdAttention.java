@@ -47,10 +47,13 @@ final class SimdAttention {
         return (n + 15) / 16 * 16;
     }
 
-    /** Scratch floats one head needs: a transposed, padded D x NP operand, the scaled q, one N x NP block. */
+    /**
+     * Scratch floats one head needs: a transposed, padded D x NP operand, the scaled q, one N x NP block, and
+     * the transposing tile of {@link #coefColumnsTimesRows} (8 vectors of the widest shape).
+     */
     static int scratchFloats(int n, int d) {
         int np = paddedRow(n);
-        return d * np + n * d + n * np;
+        return d * np + n * d + n * np + 8 * 16;
     }
 
     static void forward(float[] qkv, int qBase, int kBase, int vBase, int rs, int n, int d,
@@ -101,8 +104,69 @@ final class SimdAttention {
             }
         }
         coefTimesRows(scratch, ds, np, 1, qkv, kBase, rs, n, d, dqkv, dqBase, rs); // dq = dS·k
-        coefTimesRows(scratch, ds, 1, np, qkv, qBase, rs, n, d, dqkv, dkBase, rs); // dk = dSᵀ·q
-        coefTimesRows(probs, pOff, 1, n, dOut, dBase, drs, n, d, dqkv, dvBase, rs); // dv = Pᵀ·dO
+        if (columnsSuit(n, d)) {
+            int tmp = ds + n * np;
+            coefColumnsTimesRows(scratch, ds, np, qkv, qBase, rs, n, d, dqkv, dkBase, rs, scratch, tmp); // dk = dSᵀ·q
+            coefColumnsTimesRows(probs, pOff, n, dOut, dBase, drs, n, d, dqkv, dvBase, rs, scratch, tmp); // dv = Pᵀ·dO
+        } else {
+            coefTimesRows(scratch, ds, 1, np, qkv, qBase, rs, n, d, dqkv, dkBase, rs); // dk = dSᵀ·q
+            coefTimesRows(probs, pOff, 1, n, dOut, dBase, drs, n, d, dqkv, dvBase, rs); // dv = Pᵀ·dO
+        }
+    }
+
+    /** Whether {@link #coefColumnsTimesRows} takes a product: heads narrower than a vector, in fours, N ≥ 2L. */
+    private static boolean columnsSuit(int n, int d) {
+        return d < L && d % 4 == 0 && n >= 2 * L;
+    }
+
+    /**
+     * o[oBase + j·ors + t] = Σ_i w[wOff + i·wrs + j]·x[xBase + i·xrs + t] for j in [0, n), t in [0, d): the
+     * transposed-coefficient products of the backward (dk = dSᵀ·q, dv = Pᵀ·dO), vectorised over the output row j
+     * rather than over the head width. For a narrow head (D = 4) {@link #coefTimesRows} runs four-lane FMAs on
+     * a strided W; here every FMA is a full vector, W is read along its rows, and two vectors of j by four
+     * columns make eight independent chains. The sums run over i in ascending order, as there, so the bits are
+     * the same. The results leave through tmp (8·L floats), transposed into o. d a multiple of 4, n ≥ 2L.
+     */
+    private static void coefColumnsTimesRows(float[] w, int wOff, int wrs, float[] x, int xBase, int xrs, int n, int d,
+                                             float[] o, int oBase, int ors, float[] tmp, int tOff) {
+        for (int j0 = 0; j0 < n; j0 += 2 * L) {
+            int j = Math.min(j0, n - 2 * L); // the last block overlaps the one before rather than leaving a tail
+            for (int t = 0; t < d; t += 4) {
+                FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+                for (int i = 0; i < n; i++) {
+                    int wi = wOff + i * wrs + j, xi = xBase + i * xrs + t;
+                    FloatVector w0 = FloatVector.fromArray(S, w, wi), w1 = FloatVector.fromArray(S, w, wi + L);
+                    FloatVector r = FloatVector.broadcast(S, x[xi]);
+                    a0 = w0.fma(r, a0);
+                    b0 = w1.fma(r, b0);
+                    r = FloatVector.broadcast(S, x[xi + 1]);
+                    a1 = w0.fma(r, a1);
+                    b1 = w1.fma(r, b1);
+                    r = FloatVector.broadcast(S, x[xi + 2]);
+                    a2 = w0.fma(r, a2);
+                    b2 = w1.fma(r, b2);
+                    r = FloatVector.broadcast(S, x[xi + 3]);
+                    a3 = w0.fma(r, a3);
+                    b3 = w1.fma(r, b3);
+                }
+                // tmp holds column t + c of rows j .. j + 2L at tOff + c·2L
+                a0.intoArray(tmp, tOff);
+                b0.intoArray(tmp, tOff + L);
+                a1.intoArray(tmp, tOff + 2 * L);
+                b1.intoArray(tmp, tOff + 3 * L);
+                a2.intoArray(tmp, tOff + 4 * L);
+                b2.intoArray(tmp, tOff + 5 * L);
+                a3.intoArray(tmp, tOff + 6 * L);
+                b3.intoArray(tmp, tOff + 7 * L);
+                for (int l = 0; l < 2 * L; l++) {
+                    int dst = oBase + (j + l) * ors + t, src = tOff + l;
+                    o[dst] = tmp[src];
+                    o[dst + 1] = tmp[src + 2 * L];
+                    o[dst + 2] = tmp[src + 4 * L];
+                    o[dst + 3] = tmp[src + 6 * L];
+                }
+            }
+        }
     }
 
     /** N rounded up to this CPU's vectors: the row stride of the scratch blocks (at most {@link #paddedRow}). */

@@ -43,7 +43,8 @@ class AttentionConformanceTest {
     }
 
     @ParameterizedTest(name = "B={0} N={1} H={2} D={3}")
-    @CsvSource({"2,50,4,16", "3,7,2,3", "1,1,1,8", "2,13,3,8", "2,9,1,24", "1,17,2,5", "2,33,2,32", "2,50,2,4", "2,21,2,12"})
+    @CsvSource({"2,50,4,16", "3,7,2,3", "1,1,1,8", "2,13,3,8", "2,9,1,24", "1,17,2,5", "2,33,2,32", "2,50,2,4", "2,21,2,12",
+            "3,16,2,4", "2,23,1,4", "1,37,3,8"})
     void fusedKernelsMatchTheComposition(int b, int n, int h, int d) {
         Random r = new Random(31L * n + d);
         NDArray qkv = randn(r, b, n, 3 * h * d), dOut = randn(r, b, n, h * d);
