@@ -67,6 +67,8 @@ public final class PackedGemm implements Gemm {
     private static final int MR = GemmMicroKernel.MR, NR = GemmMicroKernel.NR, VLEN = GemmMicroKernel.VLEN;
     /** Below this many flops a fork-join costs more than it saves (about 10 us of work on one core). */
     private static final long MIN_FLOPS_PER_THREAD = 1L << 20;
+    /** What writing one element of C costs, in flops, for {@link #threadsFor}. */
+    private static final long FLOPS_PER_C_ELEMENT = 32;
     /** Packing fewer floats than this (about 30 us of copying) is not worth a fork-join. */
     private static final long MIN_PARALLEL_PACK = 1L << 16;
     /** {@link #splitsK}: the largest C (in floats) worth cutting k for, and the most parts k is cut into. */
@@ -404,9 +406,15 @@ public final class PackedGemm implements Gemm {
         }
     }
 
-    /** Threads worth using for one m x n x k product: about a megaflop each, at most the pool's size. */
+    /**
+     * Threads worth using for one m x n x k product: about a megaflop each, at most the pool's size. Every
+     * element of C also counts as {@value #FLOPS_PER_C_ELEMENT} flops, because a skinny product is bound by
+     * writing C, not by its multiply-adds: mnist-tiny's 6400 x 8 x 8 layer (0.8 Mflop, so one thread by flops
+     * alone) took 48-50 us on one thread, about five times what its flops would.
+     */
     private static int threadsFor(int m, int n, int k) {
-        return (int) Math.max(1, Math.min(Parallel.threads(), 2L * m * n * k / MIN_FLOPS_PER_THREAD));
+        long work = 2L * m * n * k + FLOPS_PER_C_ELEMENT * m * n;
+        return (int) Math.max(1, Math.min(Parallel.threads(), work / MIN_FLOPS_PER_THREAD));
     }
 
     private static void zero(int m, int n, float[] c, int cOff, int ldc) {
