@@ -121,7 +121,8 @@ public abstract class Optimizer {
                     throw new IllegalStateException(kind + ": gradient of '" + p.name() + "' has shape "
                             + Shape.str(grad.shape()) + " but the parameter has shape " + Shape.str(value.shape()));
                 }
-                value.sameDevice(grad, kind + " step of '" + p.name() + "'");
+                // the message is only built on a mismatch: this loop runs for every parameter every step
+                if (!value.device().equals(grad.device())) value.sameDevice(grad, kind + " step of '" + p.name() + "'");
                 State s = state.computeIfAbsent(p.name(), k -> new State());
                 s.step++;
                 update(group, value, grad, s);
