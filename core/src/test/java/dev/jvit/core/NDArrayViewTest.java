@@ -153,6 +153,41 @@ class NDArrayViewTest {
         assertArrayEquals(new int[] {1}, cc.strides());
     }
 
+    /**
+     * Patchify's copy: a batch of images cut into p x p patches, whose runs are p floats long (the short-run
+     * copy for p up to 16, four floats per move and the rest one by one), on one thread and split over four,
+     * plus the same patches read with a transposed inner dimension (a strided run).
+     */
+    @Test
+    void patchifyCopiesOfShortRunsAreExact() {
+        int before = Parallel.threads();
+        try {
+            for (int threads : new int[] {1, 4}) {
+                Parallel.setThreads(threads);
+                for (int p : new int[] {1, 2, 3, 4, 5, 7, 8, 9, 16, 17}) {
+                    int g = 3, side = g * p, b = 70_000 / (side * side) + 1; // past the parallel grain
+                    NDArray x = iota(b, side, side);
+                    NDArray patches = x.reshape(b, g, p, g, p).permute(0, 1, 3, 2, 4).contiguous();
+                    NDArray flipped = x.reshape(b, g, p, g, p).permute(0, 1, 3, 4, 2).contiguous();
+                    float[] got = patches.toFloatArray(), gotT = flipped.toFloatArray();
+                    int at = 0;
+                    for (int n = 0; n < b; n++)
+                        for (int gi = 0; gi < g; gi++)
+                            for (int gj = 0; gj < g; gj++)
+                                for (int u = 0; u < p; u++)
+                                    for (int v = 0; v < p; v++, at++) {
+                                        float want = n * side * side + (gi * p + u) * side + gj * p + v;
+                                        float wantT = n * side * side + (gi * p + v) * side + gj * p + u;
+                                        assertEquals(want, got[at], "p=" + p + " threads=" + threads + " at " + at);
+                                        assertEquals(wantT, gotT[at], "p=" + p + " threads=" + threads + " transposed at " + at);
+                                    }
+                }
+            }
+        } finally {
+            Parallel.setThreads(before);
+        }
+    }
+
     @Test
     void writesThroughViewsReachTheBase() {
         NDArray x = NDArray.zeros(3, 4);

@@ -1,5 +1,6 @@
 package dev.jvit.core.cpu;
 
+
 import dev.jvit.core.DType;
 import dev.jvit.core.Device;
 import dev.jvit.core.Generator;
@@ -17,6 +18,8 @@ import dev.jvit.core.backend.UnaryOp;
 
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicBoolean;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The CPU backend: the layout layer over host arrays. It turns strided, broadcast views into runs
@@ -177,6 +180,47 @@ public final class CpuBackend implements Backend {
         }
     }
 
+    /** Runs up to this long are copied by {@link #copyShortRuns}. */
+    private static final int SHORT_RUN = 16;
+    private static final VectorSpecies<Float> FOUR = FloatVector.SPECIES_128;
+
+    /**
+     * Runs [from, to) of a float copy whose runs are short (patchify's rows of 4 pixels: 25,000 runs for a
+     * batch of 128 MNIST images), walked with one odometer and copied by a plain loop. Through forEachRun every
+     * run was a call of the body and of System.arraycopy, about 14 ns per 4-float run.
+     */
+    private static void copyShortRuns(StridedLoops.Plan p, float[] s, float[] d, int from, int to) {
+        int ds = p.innerStride(0), ss = p.innerStride(1), n = p.n, outer = p.rank - 2;
+        int size = p.shape[outer], dStep = p.strides[0][outer], sStep = p.strides[1][outer];
+        int[] idx = new int[p.rank], off = new int[2];
+        p.rowIndex(from, idx);
+        p.rowOffsets(from, off);
+        for (int row = from; row < to; ) {
+            // the runs along the next-to-last dimension are a fixed step apart: one odometer move per sweep
+            int count = Math.min(size - idx[outer], to - row);
+            int o = off[0], i0 = off[1];
+            if (ds == 1 && ss == 1) {
+                // four floats per move: a loop of 4 scalar copies (trip count unknown to C2) cost 9 ns a run
+                for (int r = 0; r < count; r++, o += dStep, i0 += sStep) {
+                    int i = 0;
+                    for (; i + 4 <= n; i += 4) FloatVector.fromArray(FOUR, s, i0 + i).intoArray(d, o + i);
+                    for (; i < n; i++) d[o + i] = s[i0 + i];
+                }
+            } else {
+                for (int r = 0; r < count; r++, o += dStep, i0 += sStep) {
+                    for (int i = 0; i < n; i++) d[o + i * ds] = s[i0 + i * ss];
+                }
+            }
+            row += count;
+            if (row < to) {
+                idx[outer] += count - 1; // on the sweep's last run, so nextRow carries into the dimensions above
+                off[0] += (count - 1) * dStep;
+                off[1] += (count - 1) * sStep;
+                p.nextRow(idx, off);
+            }
+        }
+    }
+
     @Override
     public void copyInto(NDArray src, NDArray dst) {
         StridedLoops.Plan p = StridedLoops.plan(dst.shape(), dst, src);
@@ -184,6 +228,10 @@ public final class CpuBackend implements Backend {
         boolean srcFloat = src.dtype() == DType.FLOAT32, dstFloat = dst.dtype() == DType.FLOAT32;
         if (srcFloat && dstFloat) {
             float[] s = floats(src), d = floats(dst);
+            if (p.rank > 1 && p.n <= SHORT_RUN) {
+                StridedLoops.forRange(p.rows, p.n, (from, to) -> copyShortRuns(p, s, d, from, to));
+                return;
+            }
             StridedLoops.forEachRun(p, 1, (off, n) -> {
                 if (ds == 1 && ss == 1) System.arraycopy(s, off[1], d, off[0], n);
                 else for (int i = 0; i < n; i++) d[off[0] + i * ds] = s[off[1] + i * ss];
