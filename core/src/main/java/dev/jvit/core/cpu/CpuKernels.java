@@ -41,6 +41,15 @@ public interface CpuKernels {
      */
     void accumulate(dev.jvit.core.backend.ReduceOp op, float[] x, int xOff, int xStride, float[] acc, int accOff, int n);
 
+    /**
+     * {@link #accumulate} of rows input rows, row r starting at x[xOff + r·rowStride], folded in row order: the
+     * column sums of a bias gradient. The default calls accumulate row by row.
+     */
+    default void accumulateRows(dev.jvit.core.backend.ReduceOp op, float[] x, int xOff, int rowStride, int rows,
+                                int xStride, float[] acc, int accOff, int n) {
+        for (int r = 0; r < rows; r++) accumulate(op, x, xOff + r * rowStride, xStride, acc, accOff, n);
+    }
+
     /** Softmax of one contiguous row of length n: out = exp(x - max) / sum(exp(x - max)). */
     void softmaxRow(float[] x, int xOff, float[] out, int outOff, int n);
 

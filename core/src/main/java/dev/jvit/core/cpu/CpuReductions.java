@@ -23,8 +23,8 @@ import dev.jvit.core.backend.ReduceOp;
 final class CpuReductions {
     /** The piece of one output's inputs reduced as a unit when a few outputs have many inputs. */
     private static final int PIECE = StridedLoops.GRAIN / 2;
-    /** The column strategy needs a kept inner dimension at least this long to pay off. */
-    private static final int MIN_COLUMNS = 16;
+    /** Reduced rows the column strategy folds as one unit of work (see {@link #reduceColumns}). */
+    private static final int COLUMN_PIECE = 1024;
 
     private final CpuBackend backend;
     private final CpuKernels kernels;
@@ -138,7 +138,7 @@ final class CpuReductions {
             if (inner < 0 || Math.abs(xStrides[d]) <= Math.abs(xStrides[inner])) inner = d;
             if (!reduced[d]) lastKept = d;
         }
-        boolean columns = inner >= 0 && inner == lastKept && shape[inner] >= MIN_COLUMNS && red.numel > 1;
+        boolean columns = inner >= 0 && inner == lastKept && red.numel > 1;
         if (columns) {
             reduceColumns(op, x, out, red, inner);
         } else {
@@ -211,7 +211,11 @@ final class CpuReductions {
 
     /**
      * Column strategy: for each output row (the kept dims other than the innermost one) and each block of
-     * its columns, fold every reduced position's input row into the output with {@code accumulate}.
+     * its columns, fold every reduced position's input row into the output with {@code accumulate}. The
+     * reduced positions are cut into fixed pieces of {@link #COLUMN_PIECE} rows, each folded into its own
+     * partial row, and the partials are combined in piece order: a bias gradient (6400 rows of 8 to 32
+     * columns: one output row) then spreads over threads, and the cut, hence every sum, does not depend on
+     * their number.
      */
     private void reduceColumns(ReduceOp op, NDArray x, NDArray out, StridedLoops.Plan red, int inner) {
         int[] groupShape = out.shape();
@@ -224,31 +228,51 @@ final class CpuReductions {
         int blocks = groupCount >= threads ? 1 : Math.max(1, Math.min((threads + groupCount - 1) / groupCount, m / 64));
         int blockLen = (m + blocks - 1) / blocks;
         int blockCount = (m + blockLen - 1) / blockLen;
+        int pieces = (int) ((red.numel + COLUMN_PIECE - 1) / COLUMN_PIECE), units = groupCount * blockCount;
         float[] xs = CpuBackend.floats(x), o = CpuBackend.floats(out);
         float init = identity(op);
-        int rs = red.innerStride(0);
-        StridedLoops.forRange(groupCount * blockCount, red.numel * blockLen, (from, to) -> {
+        // one partial row per (unit, piece): folded privately, as threads folding neighbouring column blocks
+        // straight into o rewrote a shared cache line on every input row (measured: a (6400, 192) column sum
+        // took 3 to 8 times longer on 2 threads than on 1)
+        float[] partial = new float[pieces * m * groupCount];
+        // a folded row costs about as much as 16 columns whatever its length (loop and call overhead)
+        long pieceWork = Math.min(COLUMN_PIECE, red.numel) * (long) Math.max(blockLen, 16);
+        StridedLoops.forRange(units * pieces, pieceWork, (from, to) -> {
             int[] goff = new int[2], idx = new int[red.rank], roff = new int[1];
-            for (int u = from; u < to; u++) {
+            for (int w = from; w < to; w++) {
+                int u = w / pieces, piece = w - u * pieces;
                 int g = u / blockCount, c0 = (u - g * blockCount) * blockLen, len = Math.min(blockLen, m - c0);
                 groups.elementOffsets(g, goff);
-                int oBase = goff[0] + c0, xBase = goff[1] + c0 * xStep;
-                // folded in a private row, copied out once: threads folding neighbouring column blocks straight
-                // into o rewrote a shared cache line on every input row (measured: a (6400, 192) column sum
-                // took 3 to 8 times longer on 2 threads than on 1)
-                float[] acc = new float[len];
-                if (init != 0f) java.util.Arrays.fill(acc, init);
-                java.util.Arrays.fill(idx, 0);
-                roff[0] = 0;
-                for (int row = 0; row < red.rows; row++) {
-                    if (row > 0) red.nextRow(idx, roff);
-                    for (int j = 0; j < red.n; j++) {
-                        kernels.accumulate(op, xs, xBase + roff[0] + j * rs, xStep, acc, 0, len);
+                int xBase = goff[1] + c0 * xStep, acc = ((g * pieces) + piece) * m + c0;
+                if (init != 0f) java.util.Arrays.fill(partial, acc, acc + len, init);
+                long e = (long) piece * COLUMN_PIECE, end = Math.min(red.numel, e + COLUMN_PIECE);
+                int row = (int) (e / red.n), j = (int) (e - (long) row * red.n);
+                red.rowIndex(row, idx);
+                red.rowOffsets(row, roff);
+                int rs = red.innerStride(0);
+                while (e < end) {
+                    // the rest of this run of the reduced plan, or of the piece: rows rs apart
+                    int count = (int) Math.min(red.n - j, end - e);
+                    kernels.accumulateRows(op, xs, xBase + roff[0] + j * rs, rs, count, xStep, partial, acc, len);
+                    e += count;
+                    j += count;
+                    if (j == red.n && e < end) {
+                        j = 0;
+                        red.nextRow(idx, roff);
                     }
                 }
-                System.arraycopy(acc, 0, o, oBase, len);
             }
         });
+        int[] goff = new int[2];
+        for (int g = 0; g < groupCount; g++) {
+            groups.elementOffsets(g, goff);
+            int first = g * pieces * m;
+            System.arraycopy(partial, first, o, goff[0], m);
+            for (int piece = 1; piece < pieces; piece++) {
+                int at = first + piece * m;
+                for (int c = 0; c < m; c++) o[goff[0] + c] = combine(op, o[goff[0] + c], partial[at + c]);
+            }
+        }
     }
 
     // ---- helpers ----------------------------------------------------------------------------------

@@ -617,6 +617,42 @@ public final class SimdKernels implements CpuKernels {
         scalarBinary(combine, acc, accOff, 1, x, xOff, xStride, acc, accOff, S.loopBound(n), n);
     }
 
+    /**
+     * Sums of unit-stride rows with the running column sums held in registers across the rows (two vectors
+     * at a time, then one, then the columns left one by one), instead of a load and a store of acc per row:
+     * the bias gradient of a (6400, 8) output took 50 us as strided sums and 64 us as 6400 accumulate calls.
+     * Each column still adds its rows in order, so the bits are those of the row-by-row default.
+     */
+    @Override
+    public void accumulateRows(ReduceOp op, float[] x, int xOff, int rowStride, int rows, int xStride, float[] acc,
+                               int accOff, int n) {
+        if (xStride != 1 || (op != ReduceOp.SUM && op != ReduceOp.MEAN)) {
+            CpuKernels.super.accumulateRows(op, x, xOff, rowStride, rows, xStride, acc, accOff, n);
+            return;
+        }
+        int j = 0;
+        for (; j + 2 * L <= n; j += 2 * L) {
+            FloatVector a0 = load(acc, accOff + j), a1 = load(acc, accOff + j + L);
+            for (int r = 0; r < rows; r++) {
+                int o = xOff + r * rowStride + j;
+                a0 = a0.add(load(x, o));
+                a1 = a1.add(load(x, o + L));
+            }
+            a0.intoArray(acc, accOff + j);
+            a1.intoArray(acc, accOff + j + L);
+        }
+        for (; j + L <= n; j += L) {
+            FloatVector a0 = load(acc, accOff + j);
+            for (int r = 0; r < rows; r++) a0 = a0.add(load(x, xOff + r * rowStride + j));
+            a0.intoArray(acc, accOff + j);
+        }
+        for (; j < n; j++) {
+            float a = acc[accOff + j];
+            for (int r = 0; r < rows; r++) a += x[xOff + r * rowStride + j];
+            acc[accOff + j] = a;
+        }
+    }
+
     // ---- dropout --------------------------------------------------------------------------------------
 
     /** {@link ScalarKernels#dropoutBits} in int lanes, L elements per pass; the tail takes the scalar hash. */

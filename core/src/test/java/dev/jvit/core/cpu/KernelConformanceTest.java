@@ -364,6 +364,28 @@ class KernelConformanceTest {
         }
     }
 
+    /** The register-held column sums against the scalar set's row-by-row default: the same order, so equal. */
+    @ParameterizedTest
+    @EnumSource(ReduceOp.class)
+    void accumulateRowsMatchesRowByRow(ReduceOp op) {
+        Random r = new Random(710 + op.ordinal());
+        for (int n : LENGTHS) {
+            for (int stride : STRIDES) {
+                for (int rows : new int[] {1, 3, 17}) {
+                    int rowStride = Math.max(1, n * Math.max(stride, 1)) + 5;
+                    float[] x = new float[IN_OFF + rows * rowStride + n * Math.max(stride, 1) + 8];
+                    for (int i = 0; i < x.length; i++) x[i] = value(r, Domain.REAL, 3f);
+                    float[] acc = output(n);
+                    for (int i = 0; i < n; i++) acc[OUT_OFF + i] = value(r, Domain.REAL, 3f);
+                    float[] ref = acc.clone(), got = acc.clone();
+                    REF.accumulateRows(op, x, IN_OFF, rowStride, rows, stride, ref, OUT_OFF, n);
+                    SIMD.accumulateRows(op, x, IN_OFF, rowStride, rows, stride, got, OUT_OFF, n);
+                    assertExact(at("accumulateRows " + op + " rows=" + rows, n, stride), ref, got, OUT_OFF, n);
+                }
+            }
+        }
+    }
+
     // ---- softmax ----------------------------------------------------------------------------------
 
     @Test
