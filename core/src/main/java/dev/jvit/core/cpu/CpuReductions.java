@@ -231,9 +231,9 @@ final class CpuReductions {
         int pieces = (int) ((red.numel + COLUMN_PIECE - 1) / COLUMN_PIECE), units = groupCount * blockCount;
         float[] xs = CpuBackend.floats(x), o = CpuBackend.floats(out);
         float init = identity(op);
-        // one partial row per (unit, piece): folded privately, as threads folding neighbouring column blocks
-        // straight into o rewrote a shared cache line on every input row (measured: a (6400, 192) column sum
-        // took 3 to 8 times longer on 2 threads than on 1)
+        // one partial row per (output row, piece), combined into o at the end: threads folding neighbouring
+        // column blocks straight into o rewrote a shared cache line on every input row (measured: a (6400, 192)
+        // column sum took 3 to 8 times longer on 2 threads than on 1); accumulateRows writes its part once
         float[] partial = new float[pieces * m * groupCount];
         // a folded row costs about as much as 16 columns whatever its length (loop and call overhead)
         long pieceWork = Math.min(COLUMN_PIECE, red.numel) * (long) Math.max(blockLen, 16);
