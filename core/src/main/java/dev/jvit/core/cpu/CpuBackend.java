@@ -1,6 +1,5 @@
 package dev.jvit.core.cpu;
 
-
 import dev.jvit.core.DType;
 import dev.jvit.core.Device;
 import dev.jvit.core.Generator;

@@ -6,7 +6,7 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The sum of a vector's lanes in one fixed order, for the SIMD kernels' row sums (layer norm statistics,
- * softmax denominators, dot products).
+ * softmax denominators, dot products), and by the same rotations their max (the attention softmax's row max).
  *
  * <p>{@code reduceLanes(ADD)} may add the lanes in any order, and its compiled and interpreted forms do differ
  * in the last bit, which made the same training run give different weights before and after the JIT warmed
@@ -33,5 +33,26 @@ final class LaneSums {
         if (L >= 8) v = v.add(v.rearrange(ROT4));
         v = v.add(v.rearrange(ROT2));
         return v.add(v.rearrange(ROT1)).lane(0);
+    }
+
+    /**
+     * v with every lane set to the largest lane of v, by the same rotation tree with compare-and-blend steps
+     * (order-free, and without the NaN and -0 fix-ups of Java's max: a NaN lane may or may not win). For the
+     * attention softmax's row max, which feeds a vector subtraction and so stays a vector.
+     */
+    static FloatVector max(FloatVector v) {
+        FloatVector r;
+        if (L >= 16) {
+            r = v.rearrange(ROT8);
+            v = v.blend(r, v.lt(r));
+        }
+        if (L >= 8) {
+            r = v.rearrange(ROT4);
+            v = v.blend(r, v.lt(r));
+        }
+        r = v.rearrange(ROT2);
+        v = v.blend(r, v.lt(r));
+        r = v.rearrange(ROT1);
+        return v.blend(r, v.lt(r));
     }
 }

@@ -2,7 +2,6 @@ package dev.jvit.core.cpu;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -34,11 +33,6 @@ final class SimdAttention {
     private static final int L = S.length();
     /** Four-lane vectors for head widths (or their rests) narrower than S, such as the course model's D = 4. */
     private static final VectorSpecies<Float> S4 = FloatVector.SPECIES_128;
-    // lane i of v.rearrange(ROTk) is lane (i + k) mod L of v: the rotations of the row-max tree (L <= 16)
-    private static final VectorShuffle<Float> ROT8 = VectorShuffle.iota(S, 8 % L, 1, true);
-    private static final VectorShuffle<Float> ROT4 = VectorShuffle.iota(S, 4 % L, 1, true);
-    private static final VectorShuffle<Float> ROT2 = VectorShuffle.iota(S, 2 % L, 1, true);
-    private static final VectorShuffle<Float> ROT1 = VectorShuffle.iota(S, 1, 1, true);
 
     private SimdAttention() {}
 
@@ -196,7 +190,7 @@ final class SimdAttention {
      * at pOff); the block is left holding the exps. The padding of a row is masked to -inf as it is read, so it
      * comes out of the exp as 0 and never reaches probs. One exp call covers the whole block (a row is only a
      * few vectors, so per row the call and its loop would cost as much as the exps); each row's sum is a fixed
-     * {@link LaneSums} tree, its max an order-free compare-and-blend tree (Java's max would add NaN and -0
+     * {@link LaneSums} tree, its max {@link LaneSums#max}, an order-free compare-and-blend tree (Java's max would add NaN and -0
      * fix-ups to each of them: a NaN score gives a NaN row either way, through the exp). Each row's last n mod L
      * probabilities are stored through a mask. One mnist-tiny head (N = 50): 2.5-2.7 us for softmax and
      * store, against 3.1-3.4 us with Arrays.fill padding, reduceLanes(MAX), a scaling pass and a copy.
@@ -213,19 +207,7 @@ final class SimdAttention {
                 FloatVector x = FloatVector.fromArray(S, c, row + j);
                 m = m.blend(x, m.lt(x));
             }
-            FloatVector r;
-            if (L >= 16) {
-                r = m.rearrange(ROT8);
-                m = m.blend(r, m.lt(r));
-            }
-            if (L >= 8) {
-                r = m.rearrange(ROT4);
-                m = m.blend(r, m.lt(r));
-            }
-            r = m.rearrange(ROT2);
-            m = m.blend(r, m.lt(r));
-            r = m.rearrange(ROT1);
-            m = m.blend(r, m.lt(r)); // every lane now holds the row's max
+            m = LaneSums.max(m); // every lane now holds the row's max
             for (int j = 0; j < lastV; j += L) FloatVector.fromArray(S, c, row + j).sub(m).intoArray(c, row + j);
             last.sub(m).intoArray(c, row + lastV);
         }
