@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, version = "jvit bench 0.1.0",
         description = "jvit benchmarks: quick timers and the JMH suite.",
-        subcommands = {GemmCommand.class, GemmStepCommand.class, JmhCommand.class, CompareCommand.class, ReportCommand.class})
+        subcommands = {GemmCommand.class, GemmStepCommand.class, JmhCommand.class, CompareCommand.class, ReportCommand.class,
+                ServeTrainCommand.class})
 public final class BenchCommand implements Runnable {
 
     @CommandLine.Spec
@@ -28,6 +29,7 @@ public final class BenchCommand implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(), "name a benchmark: "
-                + String.join(", ", spec.subcommands().keySet()));
+                + String.join(", ", spec.subcommands().entrySet().stream()
+                        .filter(e -> !e.getValue().getCommandSpec().usageMessage().hidden()).map(e -> e.getKey()).toList()));
     }
 }

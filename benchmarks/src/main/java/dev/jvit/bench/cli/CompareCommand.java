@@ -9,6 +9,7 @@ import dev.jvit.bench.compare.CompareResults;
 import dev.jvit.bench.compare.HeapProbe;
 import dev.jvit.bench.compare.MemoryFigures;
 import dev.jvit.bench.compare.PythonTorch;
+import dev.jvit.bench.compare.TrainServer;
 import dev.jvit.core.Device;
 import dev.jvit.core.Parallel;
 import dev.jvit.core.backend.Backends;
@@ -16,7 +17,6 @@ import dev.jvit.cuda.CudaBackend;
 import dev.jvit.vit.model.Models;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,8 +36,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code bench compare}: jvit beside PyTorch on the same machine in the same run (DESIGN "Performance
- * method": ratios, measured side by side). For each preset it builds the model on both sides
- * ({@link TrainStep}; reference/vit_torch.py, kept running as a server), warms both up, then alternates
+ * method": ratios, measured side by side). For each preset it builds the model on both sides, each in a
+ * process of its own kept running as a server ({@link TrainStep} in a fresh child JVM, {@code bench
+ * serve-train}; reference/vit_torch.py), warms both up, then alternates
  * timed rounds of the same number of steps, jvit first in even rounds and PyTorch first in odd ones, and
  * prints the medians as images per second with their ratio. Then, once every preset is timed, the peak
  * memory of a step on both sides, and SGEMM GFLOP/s per size (jvit's {@code bench gemm} and benchmarks/scripts/torch_matmul.py, which time
@@ -153,7 +154,7 @@ final class CompareCommand implements Callable<Integer> {
         List<CompareResults.Memory> memories = new ArrayList<>();
         Map<String, TorchMemory> torchMemory = new HashMap<>();
         for (String model : models) {
-            trainOne(model, batchOf(model), dev, torchDevice, t, probe.ok() ? py : null, script, trains, torchMemory);
+            trainOne(model, batchOf(model), torchDevice, t, probe.ok() ? py : null, script, trains, torchMemory);
         }
         // The heap probes come after every timed round: their System.gc() calls let G1 shrink the heap, and a model
         // timed after a probe ran while G1 grew it back (mnist-small at 1 thread after mnist-tiny's probe:
@@ -196,31 +197,33 @@ final class CompareCommand implements Callable<Integer> {
     private record TorchMemory(long peakRss, long rssAfterBuild, long devicePeak) {}
 
     /**
-     * Warm-up and alternating timed rounds of one preset on both sides; PyTorch's memory figures go to
-     * torchMemory while its process is alive.
+     * Warm-up and alternating timed rounds of one preset on both sides, each side a server process of its own
+     * ({@link TrainServer}: jvit's in a fresh child JVM, see {@link dev.jvit.bench.compare.TrainStepServer} for
+     * why); PyTorch's memory figures go to torchMemory while its process is alive.
      */
-    private void trainOne(String model, int b, Device dev, String torchDevice, int t, PythonTorch py, Path script,
+    private void trainOne(String model, int b, String torchDevice, int t, PythonTorch py, Path script,
                           List<CompareResults.Train> trains, Map<String, TorchMemory> torchMemory) throws IOException {
         PrintStream out = System.out;
-        TrainStep step = new TrainStep(model, b, dev, 42);
-        try (PythonTorch.TrainServer torch = py == null ? null
-                : new PythonTorch.TrainServer(py, script, configJson(model), b, t, torchDevice)) {
-            double jvitStep = warm(k -> timeSteps(step, k));
+        List<String> serve = List.of("serve-train", "--config", model, "--batch", Integer.toString(b),
+                "--threads", Integer.toString(t), "--device", device, "--seed", "42");
+        try (TrainServer jvit = new TrainServer(ChildJvm.bench(serve).redirectError(ProcessBuilder.Redirect.INHERIT).start(), "jvit");
+             TrainServer torch = py == null ? null : py.trainServer(script, configJson(model), b, torchDevice)) {
+            double jvitStep = warm(jvit::steps);
             double torchStep = torch == null ? 0 : warm(torch::steps);
             int n = steps != null ? steps
                     : (int) Math.max(1, Math.min(200, Math.round(roundSeconds / Math.max(jvitStep, torchStep))));
             List<Double> jr = new ArrayList<>(), tr = new ArrayList<>();
             for (int r = 0; r < rounds; r++) {
                 for (int side = 0; side < 2; side++) {
-                    if ((side == 0) == (r % 2 == 0)) jr.add(n * b / timeSteps(step, n));
+                    if ((side == 0) == (r % 2 == 0)) jr.add(n * b / jvit.steps(n));
                     else if (torch != null) tr.add(n * b / torch.steps(n));
                 }
             }
-            double jvit = CompareFormat.median(toArray(jr));
+            double jv = CompareFormat.median(toArray(jr));
             double tv = tr.isEmpty() ? Double.NaN : CompareFormat.median(toArray(tr));
-            out.println(CompareFormat.trainLine(model, device, t, jvit, tv));
+            out.println(CompareFormat.trainLine(model, device, t, jv, tv));
             out.flush();
-            trains.add(new CompareResults.Train(model, b, n, jvit, tr.isEmpty() ? null : tv, jr, tr));
+            trains.add(new CompareResults.Train(model, b, n, jv, tr.isEmpty() ? null : tv, jr, tr));
 
             long torchRss = -1, torchBuild = -1, torchDev = -1;
             if (torch != null && !noMemory) {
@@ -263,12 +266,6 @@ final class CompareCommand implements Callable<Integer> {
         return perStep;
     }
 
-    private static double timeSteps(TrainStep step, int n) {
-        long t0 = System.nanoTime();
-        for (int i = 0; i < n; i++) step.run();
-        return (System.nanoTime() - t0) / 1e9;
-    }
-
     /**
      * jvit's SGEMM through {@code bench gemm} in a child JVM started with this JVM's java, flags and class path,
      * whose one-line output is read back. PyTorch's side is a fresh process per size, and so is this one: timed
@@ -276,13 +273,8 @@ final class CompareCommand implements Callable<Integer> {
      * had run one preset (JIT profiles from a dozen models' shapes, or the large heap: not told apart).
      */
     private double jvitGemm(int n, int t) throws IOException {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(ProcessHandle.current().info().command()
-                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), BenchCommand.class.getName(),
-                "gemm", "--size", Integer.toString(n), "--threads", Integer.toString(t)));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        Process p = ChildJvm.bench(List.of("gemm", "--size", Integer.toString(n), "--threads", Integer.toString(t)))
+                .redirectErrorStream(true).start();
         String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         int code;
         try {

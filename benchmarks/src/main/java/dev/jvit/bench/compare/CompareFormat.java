@@ -88,19 +88,20 @@ public final class CompareFormat {
     }
 
     /**
-     * A reply of reference/vit_torch.py, {@code KEYWORD key=value key=value}, checked to start with the
-     * expected keyword; an {@code error ...} reply or any other line fails with the line in the message.
+     * A reply of a training server (reference/vit_torch.py, or jvit's {@code bench serve-train}),
+     * {@code KEYWORD key=value key=value}, checked to start with the expected keyword; an {@code error ...} reply
+     * or any other line fails with the line in the message. who names the process in the messages.
      */
-    public static Map<String, String> parseReply(String line, String keyword) {
-        if (line == null) throw new IllegalStateException("the PyTorch process ended before replying '" + keyword + "'");
+    public static Map<String, String> parseReply(String line, String keyword, String who) {
+        if (line == null) throw new IllegalStateException("the " + who + " process ended before replying '" + keyword + "'");
         String[] words = line.strip().split("\\s+");
         if (!words[0].equals(keyword)) {
-            throw new IllegalStateException("the PyTorch process replied '" + line.strip() + "', expected '" + keyword + " ...'");
+            throw new IllegalStateException("the " + who + " process replied '" + line.strip() + "', expected '" + keyword + " ...'");
         }
         Map<String, String> out = new LinkedHashMap<>();
         for (String w : Arrays.copyOfRange(words, 1, words.length)) {
             int eq = w.indexOf('=');
-            if (eq <= 0) throw new IllegalStateException("malformed field '" + w + "' in the PyTorch reply '" + line.strip() + "'");
+            if (eq <= 0) throw new IllegalStateException("malformed field '" + w + "' in the " + who + " reply '" + line.strip() + "'");
             out.put(w.substring(0, eq), w.substring(eq + 1));
         }
         return out;

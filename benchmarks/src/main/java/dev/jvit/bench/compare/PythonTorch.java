@@ -1,8 +1,6 @@
 package dev.jvit.bench.compare;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -97,58 +95,11 @@ public final class PythonTorch {
     }
 
     /**
-     * reference/vit_torch.py in its serving mode: the model built once, then timed on request, so that
-     * jvit's and PyTorch's rounds alternate in one run without restarting the interpreter.
+     * reference/vit_torch.py in its serving mode for one preset (configJson, as {@code CompareCommand} writes
+     * it): the model built once, then timed on request.
      */
-    public static final class TrainServer implements AutoCloseable {
-        private final Process process;
-        private final BufferedReader in;
-        private final Map<String, String> ready;
-
-        public TrainServer(PythonTorch py, Path script, String configJson, int batch, int threads, String device)
-                throws IOException {
-            process = py.start(script, List.of("--config-json", configJson, "--batch", Integer.toString(batch),
-                    "--threads", Integer.toString(threads), "--device", device, "--serve"));
-            in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-            ready = CompareFormat.parseReply(in.readLine(), "ready");
-        }
-
-        /** The fields of the "ready" line: params, torch, threads, rss_after_build_kb. */
-        public Map<String, String> ready() {
-            return ready;
-        }
-
-        /** Runs n steps and returns the seconds they took, as the Python side timed them. */
-        public double steps(int n) throws IOException {
-            send("steps " + n);
-            return Double.parseDouble(CompareFormat.parseReply(in.readLine(), "done").get("seconds"));
-        }
-
-        /** peak_rss_kb (and cuda_peak_bytes on a GPU). */
-        public Map<String, String> memory() throws IOException {
-            send("memory");
-            return CompareFormat.parseReply(in.readLine(), "memory");
-        }
-
-        private void send(String command) throws IOException {
-            process.getOutputStream().write((command + "\n").getBytes(StandardCharsets.UTF_8));
-            process.getOutputStream().flush();
-        }
-
-        @Override
-        public void close() throws IOException {
-            try {
-                send("quit");
-                process.getOutputStream().close();
-            } catch (IOException ignored) {
-                // already gone: nothing to tell it
-            }
-            try {
-                if (!process.waitFor(30, TimeUnit.SECONDS)) process.destroyForcibly();
-            } catch (InterruptedException e) {
-                process.destroyForcibly();
-                Thread.currentThread().interrupt();
-            }
-        }
+    public TrainServer trainServer(Path script, String configJson, int batch, String device) throws IOException {
+        return new TrainServer(start(script, List.of("--config-json", configJson, "--batch", Integer.toString(batch),
+                "--threads", Integer.toString(threads), "--device", device, "--serve")), "PyTorch");
     }
 }

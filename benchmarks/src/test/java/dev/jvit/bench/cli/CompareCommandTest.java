@@ -119,6 +119,9 @@ class CompareCommandTest {
             assertNotEquals(0, exit[0]);
             assertTrue(out.contains("--device cuda is unavailable"), out);
         }
+        out = run(exit, "serve-train", "--config", "mnist-huge", "--batch", "1", "--threads", "1");
+        assertNotEquals(0, exit[0]);
+        assertTrue(out.contains("unknown model 'mnist-huge'"), out);
         out = run(exit, "report", "--input", dir.resolve("missing.json").toString());
         assertNotEquals(0, exit[0]);
         assertTrue(out.contains("missing.json"), out);

@@ -49,15 +49,15 @@ class CompareFormatTest {
 
     @Test
     void parsesServerReplies() {
-        Map<String, String> r = CompareFormat.parseReply("ready params=1994 torch=1.13.0 threads=2 rss_after_build_kb=242292\n", "ready");
+        Map<String, String> r = CompareFormat.parseReply("ready params=1994 torch=1.13.0 threads=2 rss_after_build_kb=242292\n", "ready", "PyTorch");
         assertEquals(Map.of("params", "1994", "torch", "1.13.0", "threads", "2", "rss_after_build_kb", "242292"), r);
-        assertEquals("0.25", CompareFormat.parseReply("done steps=3 seconds=0.25", "done").get("seconds"));
+        assertEquals("0.25", CompareFormat.parseReply("done steps=3 seconds=0.25", "done", "PyTorch").get("seconds"));
         IllegalStateException wrong = assertThrows(IllegalStateException.class,
-                () -> CompareFormat.parseReply("error unknown command 'x'", "done"));
+                () -> CompareFormat.parseReply("error unknown command 'x'", "done", "PyTorch"));
         assertTrue(wrong.getMessage().contains("error unknown command"), wrong.getMessage());
-        IllegalStateException ended = assertThrows(IllegalStateException.class, () -> CompareFormat.parseReply(null, "ready"));
+        IllegalStateException ended = assertThrows(IllegalStateException.class, () -> CompareFormat.parseReply(null, "ready", "PyTorch"));
         assertTrue(ended.getMessage().contains("ended"), ended.getMessage());
-        assertThrows(IllegalStateException.class, () -> CompareFormat.parseReply("done seconds", "done"));
+        assertThrows(IllegalStateException.class, () -> CompareFormat.parseReply("done seconds", "done", "PyTorch"));
     }
 
     @Test
