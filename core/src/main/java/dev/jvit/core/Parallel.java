@@ -84,6 +84,31 @@ public final class Parallel {
         return (int) ((long) n * c / chunks);
     }
 
+    /**
+     * Work an idle worker may do between jobs (the CPU backend's {@code FreshArrays}): small steps, each
+     * short next to the gaps between the ops of a training step, so a job is not kept waiting long.
+     */
+    public interface IdleWork {
+        /** Does one small piece of work and returns whether there was any. */
+        boolean runOnce();
+
+        /** The workers are going to sleep: let go of what was prepared. */
+        void release();
+    }
+
+    private static volatile IdleWork idleWork;
+
+    /** Sets the work idle workers do while they spin (null: none) and returns the work set before. */
+    public static IdleWork setIdleWork(IdleWork work) {
+        IdleWork before = idleWork;
+        idleWork = work;
+        return before;
+    }
+
+    static IdleWork idleWork() {
+        return idleWork;
+    }
+
     /** Called once by each worker thread: everything it runs is inside a range. */
     static void markWorker() {
         IN_RANGE.set(true);

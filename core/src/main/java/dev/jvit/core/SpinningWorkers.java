@@ -16,7 +16,9 @@ import java.util.concurrent.locks.LockSupport;
  * ops of a step, and park only when work stops for longer, so an idle program costs nothing. The same
  * fork-join over two chunks of no work then took 0.1 to 3 us, and a mnist-small training step (batch 128,
  * 2 threads, 15 runs each way alternating) went from a median of 426 to 574 images/s. With more threads than
- * cores they do not spin: a spinning worker would hold a core that a thread with work needs.
+ * cores they do not spin: a spinning worker would hold a core that a thread with work needs. While they spin
+ * they do the {@link Parallel.IdleWork} set, one small piece per turn (the CPU backend makes the large arrays the
+ * next ops will ask for), and let it go when they park.
  *
  * <p>One job at a time: {@link #tryRun} returns false while another thread's job runs, and the caller then
  * runs the chunks itself. A chunk covers the same index range whoever runs it, so results never depend on
@@ -123,8 +125,11 @@ final class SpinningWorkers {
                     j.work();
                     idleSince = System.nanoTime();
                 } else if (System.nanoTime() - idleSince < spinNanos) {
-                    Thread.onSpinWait();
+                    Parallel.IdleWork w = Parallel.idleWork();
+                    if (w == null || !w.runOnce()) Thread.onSpinWait();
                 } else {
+                    Parallel.IdleWork w = Parallel.idleWork();
+                    if (w != null) w.release();
                     parked = true;
                     // re-read after announcing: a job published before 'parked' was visible is not slept through
                     Job again = job;

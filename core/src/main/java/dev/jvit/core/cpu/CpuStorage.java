@@ -22,8 +22,13 @@ public final class CpuStorage implements Storage {
         return new CpuStorage(null, data);
     }
 
+    static {
+        FreshArrays.start();
+    }
+
+    /** Zeroed storage of the given length; large float arrays may have been made ahead by an idle worker ({@link FreshArrays}). */
     public static CpuStorage allocate(DType dtype, int length) {
-        return dtype == DType.FLOAT32 ? of(new float[length]) : of(new int[length]);
+        return dtype == DType.FLOAT32 ? of(FreshArrays.INSTANCE.take(length)) : of(new int[length]);
     }
 
     @Override

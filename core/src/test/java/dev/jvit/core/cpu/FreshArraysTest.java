@@ -1,0 +1,145 @@
+package dev.jvit.core.cpu;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.jvit.core.Parallel;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/** Arrays made ahead by idle workers: what is made, that each is zeroed and handed out once, the budget, the hook. */
+class FreshArraysTest {
+    private static final int A = FreshArrays.MIN_FLOATS, B = 3 * FreshArrays.MIN_FLOATS + 5;
+
+    private static void refillAll(FreshArrays f) {
+        for (int i = 0; i < 1000 && f.runOnce(); i++) {
+            // one array per call
+        }
+        assertFalse(f.runOnce(), "nothing left to make");
+    }
+
+    private static boolean allZero(float[] a) {
+        for (float v : a) if (v != 0f) return false;
+        return true;
+    }
+
+    @Test
+    void makesWhatTheLatestRequestsAskedForAndHandsEachOutOnce() {
+        FreshArrays f = new FreshArrays(64L << 20);
+        assertFalse(f.runOnce(), "no requests yet, nothing to predict");
+        assertEquals(10, f.take(10).length);
+        assertFalse(f.runOnce(), "small arrays are not made ahead");
+        f.take(A);
+        f.take(A);
+        f.take(B);
+        refillAll(f);
+        assertEquals(4L * (2 * A + B), f.readyBytes());
+        Set<float[]> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (int round = 0; round < 3; round++) {
+            long readyBefore = f.readyBytes();
+            for (int n : new int[] {A, A, B}) {
+                float[] a = f.take(n);
+                assertEquals(n, a.length);
+                assertTrue(allZero(a));
+                assertTrue(seen.add(a), "an array was handed out twice");
+                a[n - 1] = 1f;
+            }
+            assertEquals(readyBefore - 4L * (2 * A + B), f.readyBytes(), "all three came from the reserve");
+            refillAll(f); // the window now holds more requests, so more are made: 4 A and 2 B after round 0
+            assertEquals(4L * (round + 2) * (2 * A + B), f.readyBytes());
+        }
+        f.release();
+        assertEquals(0, f.readyBytes());
+    }
+
+    @Test
+    void staysWithinTheBudgetAndForgetsSizesNoLongerAskedFor() {
+        FreshArrays f = new FreshArrays(4L * (A + B)); // room for one of each, not two of A
+        for (int i = 0; i < 3; i++) f.take(A);
+        f.take(B);
+        refillAll(f);
+        assertTrue(f.readyBytes() <= 4L * (A + B), "budget exceeded: " + f.readyBytes());
+        int c = A + 1;
+        for (int i = 0; i < FreshArrays.WINDOW; i++) f.take(c); // the window now holds only size c
+        refillAll(f);
+        assertEquals(4L * c * (f.readyBytes() / (4L * c)), f.readyBytes(), "only arrays of size c are left");
+        assertTrue(f.readyBytes() > 0);
+        FreshArrays off = new FreshArrays(0);
+        assertEquals(A, off.take(A).length);
+        assertFalse(off.runOnce(), "budget 0: nothing is made ahead");
+    }
+
+    @Test
+    void concurrentTakersNeverShareAnArray() throws InterruptedException {
+        FreshArrays f = new FreshArrays(64L << 20);
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread maker = new Thread(() -> {
+            while (!stop.get()) f.runOnce();
+        });
+        maker.start();
+        Runnable taker = () -> {
+            try {
+                for (int i = 0; i < 3000; i++) {
+                    float[] a = f.take(i % 2 == 0 ? A : B);
+                    if (!allZero(a)) throw new AssertionError("a handed-out array was not zero: handed out twice");
+                    a[0] = 1f; // a second holder would see this
+                    a[a.length - 1] = 1f;
+                }
+            } catch (Throwable t) {
+                failure.compareAndSet(null, t);
+            }
+        };
+        Thread t1 = new Thread(taker), t2 = new Thread(taker);
+        t1.start();
+        t2.start();
+        t1.join();
+        t2.join();
+        stop.set(true);
+        maker.join();
+        if (failure.get() != null) throw new AssertionError(failure.get());
+        assertTrue(f.readyBytes() >= 0 && f.readyBytes() <= 64L << 20, "bytes ready: " + f.readyBytes());
+        f.release();
+        assertEquals(0, f.readyBytes(), "the byte count matches the arrays held");
+    }
+
+    @Test
+    void spinningWorkersRunTheIdleWorkAndReleaseItWhenTheyPark() throws InterruptedException {
+        assumeTrue(Runtime.getRuntime().availableProcessors() >= 2, "workers only spin with a core to spare");
+        int threadsBefore = Parallel.threads();
+        AtomicInteger runs = new AtomicInteger(), releases = new AtomicInteger();
+        Parallel.IdleWork before = Parallel.setIdleWork(new Parallel.IdleWork() {
+            @Override
+            public boolean runOnce() {
+                runs.incrementAndGet();
+                return false;
+            }
+
+            @Override
+            public void release() {
+                releases.incrementAndGet();
+            }
+        });
+        try {
+            Parallel.setThreads(2);
+            // a worker spins for 2 ms after each job, then parks; a loaded machine may deschedule it through the
+            // spin, so try a few jobs
+            for (int attempt = 0; attempt < 100 && (runs.get() == 0 || releases.get() == 0); attempt++) {
+                Parallel.forRange(2, 1, (from, to) -> { });
+                Thread.sleep(20);
+            }
+            assertTrue(runs.get() > 0, "the idle work never ran");
+            assertTrue(releases.get() > 0, "the idle work was not released when the worker parked");
+        } finally {
+            Parallel.setIdleWork(before);
+            Parallel.setThreads(threadsBefore);
+        }
+    }
+}
