@@ -6,14 +6,12 @@ import dev.jvit.bench.MachineInfo;
 import dev.jvit.bench.TrainStep;
 import dev.jvit.bench.compare.CompareFormat;
 import dev.jvit.bench.compare.CompareResults;
-import dev.jvit.bench.compare.HeapProbe;
 import dev.jvit.bench.compare.MemoryFigures;
 import dev.jvit.bench.compare.PythonTorch;
 import dev.jvit.bench.compare.TrainServer;
 import dev.jvit.core.Device;
 import dev.jvit.core.Parallel;
 import dev.jvit.core.backend.Backends;
-import dev.jvit.cuda.CudaBackend;
 import dev.jvit.vit.model.Models;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -23,7 +21,6 @@ import java.nio.file.Path;
 import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -152,15 +149,8 @@ final class CompareCommand implements Callable<Integer> {
 
         List<CompareResults.Train> trains = new ArrayList<>();
         List<CompareResults.Memory> memories = new ArrayList<>();
-        Map<String, TorchMemory> torchMemory = new HashMap<>();
         for (String model : models) {
-            trainOne(model, batchOf(model), torchDevice, t, probe.ok() ? py : null, script, trains, torchMemory);
-        }
-        // The heap probes come after every timed round: their System.gc() calls let G1 shrink the heap, and a model
-        // timed after a probe ran while G1 grew it back (mnist-small at 1 thread after mnist-tiny's probe:
-        // 172-199 img/s; without the probe before it, 348-389).
-        if (!noMemory) {
-            for (String model : models) memoryOne(model, batchOf(model), dev, torchMemory.get(model), memories);
+            trainOne(model, batchOf(model), torchDevice, t, probe.ok() ? py : null, script, trains, memories);
         }
         List<CompareResults.Gemm> gemms = new ArrayList<>();
         if (!noGemm && dev.kind() == Device.Kind.CPU) {
@@ -193,16 +183,14 @@ final class CompareCommand implements Callable<Integer> {
         return batch != null ? batch : TrainStep.defaultBatch(model);
     }
 
-    /** PyTorch's memory figures for one preset, in bytes, -1 where they do not apply (see {@link MemoryFigures}). */
-    private record TorchMemory(long peakRss, long rssAfterBuild, long devicePeak) {}
-
     /**
      * Warm-up and alternating timed rounds of one preset on both sides, each side a server process of its own
      * ({@link TrainServer}: jvit's in a fresh child JVM, see {@link dev.jvit.bench.compare.TrainStepServer} for
-     * why); PyTorch's memory figures go to torchMemory while its process is alive.
+     * why); then, unless --no-memory, the peak memory of a step, which each server measures in its own process
+     * after its timed rounds (jvit's heap with {@link dev.jvit.bench.compare.HeapProbe}).
      */
     private void trainOne(String model, int b, String torchDevice, int t, PythonTorch py, Path script,
-                          List<CompareResults.Train> trains, Map<String, TorchMemory> torchMemory) throws IOException {
+                          List<CompareResults.Train> trains, List<CompareResults.Memory> memories) throws IOException {
         PrintStream out = System.out;
         List<String> serve = List.of("serve-train", "--config", model, "--batch", Integer.toString(b),
                 "--threads", Integer.toString(t), "--device", device, "--seed", "42");
@@ -224,28 +212,22 @@ final class CompareCommand implements Callable<Integer> {
             out.println(CompareFormat.trainLine(model, device, t, jv, tv));
             out.flush();
             trains.add(new CompareResults.Train(model, b, n, jv, tr.isEmpty() ? null : tv, jr, tr));
+            if (noMemory) return;
 
+            Map<String, String> jm = jvit.memory();
             long torchRss = -1, torchBuild = -1, torchDev = -1;
-            if (torch != null && !noMemory) {
+            if (torch != null) {
                 Map<String, String> m = torch.memory();
                 torchRss = Long.parseLong(m.get("peak_rss_kb")) * 1024;
                 torchBuild = Long.parseLong(torch.ready().get("rss_after_build_kb")) * 1024;
                 if (m.containsKey("cuda_peak_bytes")) torchDev = Long.parseLong(m.get("cuda_peak_bytes"));
             }
-            torchMemory.put(model, new TorchMemory(torchRss, torchBuild, torchDev));
+            MemoryFigures f = new MemoryFigures(Long.parseLong(jm.get("heap_peak_bytes")), Long.parseLong(jm.get("live_bytes")),
+                    Long.parseLong(jm.get("device_peak_bytes")), torchRss, torchBuild, torchDev);
+            out.println(CompareFormat.memoryLine(model, device, b, f));
+            out.flush();
+            memories.add(new CompareResults.Memory(model, b, f));
         }
-    }
-
-    /** jvit's heap figures for one preset, on a fresh step warmed up by a few steps, beside PyTorch's. */
-    private void memoryOne(String model, int b, Device dev, TorchMemory torch, List<CompareResults.Memory> memories) {
-        TrainStep step = new TrainStep(model, b, dev, 42);
-        for (int i = 0; i < warmup; i++) step.run();
-        long[] heap = HeapProbe.measure(step, 3);
-        long jvitDevice = Backends.forDevice(dev) instanceof CudaBackend cb ? cb.allocator().peakBytes() : -1;
-        MemoryFigures f = new MemoryFigures(heap[0], heap[1], jvitDevice, torch.peakRss(), torch.rssAfterBuild(), torch.devicePeak());
-        System.out.println(CompareFormat.memoryLine(model, device, b, f));
-        System.out.flush();
-        memories.add(new CompareResults.Memory(model, b, f));
     }
 
     /** Seconds that n steps take on one side. */

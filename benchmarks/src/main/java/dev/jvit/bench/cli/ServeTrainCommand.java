@@ -5,12 +5,14 @@ import dev.jvit.bench.compare.TrainStepServer;
 import dev.jvit.core.Device;
 import dev.jvit.core.Parallel;
 import dev.jvit.core.backend.Backends;
+import dev.jvit.cuda.CudaBackend;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
+import java.util.function.LongSupplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -66,7 +68,8 @@ final class ServeTrainCommand implements Callable<Integer> {
             } catch (IllegalArgumentException e) {
                 throw bad(e.getMessage());
             }
-            TrainStepServer.serve(step, new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)), protocol);
+            LongSupplier devicePeak = Backends.forDevice(dev) instanceof CudaBackend cb ? () -> cb.allocator().peakBytes() : () -> -1;
+            TrainStepServer.serve(step, devicePeak, new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)), protocol);
         } finally {
             System.setOut(protocol);
         }

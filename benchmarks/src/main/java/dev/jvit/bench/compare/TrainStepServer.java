@@ -6,6 +6,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.Locale;
+import java.util.function.LongSupplier;
 
 /**
  * jvit's side of the {@link TrainServer} protocol: answers {@code steps N} with the seconds N steps of one
@@ -13,14 +14,18 @@ import java.util.Locale;
  * serve-train}) because the JIT state a preset leaves behind slows the next one: in one JVM, mnist-small timed
  * after mnist-tiny ran at 340-530 img/s in about half the runs against 600-900 alone, its vector kernels
  * deoptimised when the head width changed (D = 4 to 16) and for a while run as the Vector API's Java fallback.
- * A user trains one model per JVM; the benchmark should time that. Memory is measured by the parent
- * ({@link HeapProbe}), so {@code memory} is not answered here.
+ * A user trains one model per JVM; the benchmark should time that. {@code memory} measures the heap here,
+ * after the timed rounds ({@link HeapProbe}: a probe in a JVM that has run three steps reports a peak of G1's
+ * start-up sizing, mnist-small's 2.7 GB where the JVM that trained it peaks under 1 GB).
  */
 public final class TrainStepServer {
     private TrainStepServer() {}
 
-    /** Prints the "ready" line, then serves commands from in until "quit" or the end of input. */
-    public static void serve(TrainStep step, BufferedReader in, PrintStream out) throws IOException {
+    /**
+     * Prints the "ready" line, then serves commands from in until "quit" or the end of input. devicePeak gives
+     * the device allocator's peak bytes, -1 on the CPU.
+     */
+    public static void serve(TrainStep step, LongSupplier devicePeak, BufferedReader in, PrintStream out) throws IOException {
         out.printf(Locale.ROOT, "ready params=%d threads=%d batch=%d%n", step.parameterCount(), Parallel.threads(),
                 step.batch());
         out.flush();
@@ -33,8 +38,12 @@ public final class TrainStepServer {
                 long t0 = System.nanoTime();
                 for (int i = 0; i < n; i++) step.run();
                 out.printf(Locale.ROOT, "done steps=%d seconds=%.6f%n", n, (System.nanoTime() - t0) / 1e9);
+            } else if (words[0].equals("memory") && words.length == 1) {
+                long[] heap = HeapProbe.measure(step, 3);
+                out.printf(Locale.ROOT, "memory heap_peak_bytes=%d live_bytes=%d device_peak_bytes=%d%n", heap[0], heap[1],
+                        devicePeak.getAsLong());
             } else {
-                out.println("error unknown command '" + raw.strip() + "' (expected: steps N, quit)");
+                out.println("error unknown command '" + raw.strip() + "' (expected: steps N, memory, quit)");
             }
             out.flush();
         }

@@ -22,22 +22,26 @@ class TrainServerTest {
     private static List<String> serve(String commands) throws IOException {
         TrainStep step = new TrainStep("mnist-tiny", 2, Device.CPU, 1);
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        TrainStepServer.serve(step, new BufferedReader(new StringReader(commands)), new PrintStream(buf, true, StandardCharsets.UTF_8));
+        TrainStepServer.serve(step, () -> -1, new BufferedReader(new StringReader(commands)), new PrintStream(buf, true, StandardCharsets.UTF_8));
         return buf.toString(StandardCharsets.UTF_8).lines().toList();
     }
 
     @Test
-    void jvitServerTimesStepsAndRejectsWhatItDoesNotKnow() throws IOException {
+    void jvitServerTimesStepsMeasuresMemoryAndRejectsWhatItDoesNotKnow() throws IOException {
         List<String> lines = serve("steps 2\n\nmemory\nsteps 0\nsteps x\nquit\nsteps 1\n");
-        assertEquals(5, lines.size(), lines.toString()); // ready, done, three errors; nothing after quit
+        assertEquals(5, lines.size(), lines.toString()); // ready, done, memory, two errors; nothing after quit
         Map<String, String> ready = CompareFormat.parseReply(lines.get(0), "ready", "jvit");
         assertEquals("2", ready.get("batch"));
         assertTrue(Long.parseLong(ready.get("params")) > 0, lines.get(0));
         Map<String, String> done = CompareFormat.parseReply(lines.get(1), "done", "jvit");
         assertEquals("2", done.get("steps"));
         assertTrue(Double.parseDouble(done.get("seconds")) > 0, lines.get(1));
-        for (int i = 2; i < 5; i++) {
-            assertTrue(lines.get(i).startsWith("error unknown command") && lines.get(i).contains("steps N"), lines.get(i));
+        Map<String, String> memory = CompareFormat.parseReply(lines.get(2), "memory", "jvit");
+        assertTrue(Long.parseLong(memory.get("heap_peak_bytes")) >= Long.parseLong(memory.get("live_bytes")), lines.get(2));
+        assertTrue(Long.parseLong(memory.get("live_bytes")) > 0, lines.get(2));
+        assertEquals("-1", memory.get("device_peak_bytes"));
+        for (int i = 3; i < 5; i++) {
+            assertTrue(lines.get(i).startsWith("error unknown command") && lines.get(i).contains("steps N, memory, quit"), lines.get(i));
         }
         assertEquals(2, serve("steps 1").size(), "the end of input ends the loop like quit");
     }

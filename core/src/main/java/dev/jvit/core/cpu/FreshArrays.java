@@ -1,8 +1,6 @@
 package dev.jvit.core.cpu;
 
 import dev.jvit.core.Parallel;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -17,12 +15,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Why: a training step of a small model allocates its outputs on the calling thread, between parallel
  * regions, while the workers spin with nothing to do. mnist-tiny at batch 128 asks for 22 MB a step, and zeroing
  * it was about 1.5 ms of a 8 ms step (JFR: 28% of the time outside parallel regions in {@code CpuBackend.empty};
- * a 800 KB array takes 54 us). The requests repeat from step to step, so the sizes of the latest
- * {@link #WINDOW} requests predict the next ones: an idle worker keeps as many arrays of each size ready as
- * appeared in that window, one array per idle turn, within a byte budget. Measured on the 2-vCPU build VM,
- * mnist-tiny at 2 threads, switched on and off every second in one JVM (20 pairs): 10-12% more images/s, faster
- * in 14 and 17 of 20 pairs in two runs; mnist-small, whose steps are compute-bound, did not change beyond the
- * noise.
+ * a 800 KB array takes 54 us). A step asks for the same sizes in the same order every time, so the request
+ * sequence repeats (see {@link #replan}), and an idle worker makes the next {@link #AHEAD} arrays it predicts, one
+ * per idle turn, within a byte budget. The budget (16 MB) and the largest size made ahead ({@link #MAX_FLOATS})
+ * are small on purpose: a ready array lives through collections it would not have seen, and the first version
+ * (64 MB, no size cap, arrays kept ready by how often each size was asked for) raised mnist-small's heap peak from
+ * 0.81-0.91 GB to 1.41 GB. Measured on the 2-vCPU build VM, mnist-tiny at 2 threads, switched on and off every
+ * second in one JVM (20 pairs): 7% more images/s, faster in 16 of 20 pairs; mnist-small, whose steps are
+ * compute-bound, did not change beyond the noise.
  *
  * <p>With one thread there is no worker and nothing is made ahead; the bookkeeping is one atomic increment and
  * one map lookup per large request. When the workers park (no job for 2 ms) the ready arrays are dropped, so an
@@ -31,27 +31,41 @@ import java.util.concurrent.atomic.AtomicLong;
 final class FreshArrays implements Parallel.IdleWork {
     /** Below this many floats (32 KB) an array comes from {@code new} directly: its zeroing costs next to nothing. */
     static final int MIN_FLOATS = 8192;
-    /** How many of the latest requests predict the next ones (a power of two). */
-    static final int WINDOW = 64;
+    /**
+     * Above this many floats (3 MB) an array comes from {@code new} directly too, so that the budget holds several
+     * arrays and none of a big model's largest. Without this cap mnist-small's heap peak rose from 0.81-0.91 GB to
+     * 1.12-1.15 GB (its 3.3-5 MB activations, humongous objects for G1, held ready); with a 1 MB cap mnist-tiny
+     * gained only 3.5% (its 2.56 MB attention probabilities then came from new); with 3 MB, 0.61 GB and 7%.
+     */
+    static final int MAX_FLOATS = 3 << 18;
+    /** How many requests back the repeating pattern is looked for (a power of two). */
+    static final int HISTORY = 1024;
+    /** How many of the predicted next requests are made ahead. */
+    static final int AHEAD = 8;
+    /** How many of the latest requests must repeat for a period to be taken. */
+    private static final int MATCH = 48;
 
     static final FreshArrays INSTANCE = new FreshArrays(budgetFromProperty());
 
     private final long budgetBytes;
-    private final int[] history = new int[WINDOW];
+    private final int[] history = new int[HISTORY];
     private final AtomicInteger requests = new AtomicInteger();
     private final ConcurrentHashMap<Integer, ConcurrentLinkedQueue<float[]>> ready = new ConcurrentHashMap<>();
     private final AtomicLong readyBytes = new AtomicLong();
-    /** One worker plans, refills or releases at a time (take only polls); the plan below is its state. */
+    /** One worker plans, refills or releases at a time (take only polls); the fields below are its state. */
     private final AtomicBoolean refilling = new AtomicBoolean();
     private int plannedAt = -1;
-    private final Map<Integer, Integer> plan = new HashMap<>();
+    private int[] predicted = new int[0];
+    private int period;
+    /** Whether every predicted array is ready (nothing to do until the next request). */
+    private boolean satisfied;
 
     FreshArrays(long budgetBytes) {
         this.budgetBytes = budgetBytes;
     }
 
     /**
-     * 64 MB, or a 32nd of the maximum heap if that is less; {@code jvit.arrayReserveMB} sets it (0: off). Read
+     * 16 MB, or a 64th of the maximum heap if that is less; {@code jvit.arrayReserveMB} sets it (0: off). Read
      * once, when the CPU backend first allocates.
      */
     private static long budgetFromProperty() {
@@ -61,7 +75,7 @@ final class FreshArrays implements Parallel.IdleWork {
             if (mb < 0) throw new IllegalArgumentException("jvit.arrayReserveMB must be >= 0, got " + mb);
             return mb << 20;
         }
-        return Math.min(64L << 20, Runtime.getRuntime().maxMemory() / 32);
+        return Math.min(16L << 20, Runtime.getRuntime().maxMemory() / 64);
     }
 
     /** Registers the shared instance with the workers (once, when the CPU backend first allocates). */
@@ -71,8 +85,8 @@ final class FreshArrays implements Parallel.IdleWork {
 
     /** A zeroed float[n] that no one else holds: made ahead by a worker if one is ready, else made now. */
     float[] take(int n) {
-        if (n < MIN_FLOATS || budgetBytes == 0) return new float[n];
-        history[requests.getAndIncrement() & (WINDOW - 1)] = n;
+        if (n < MIN_FLOATS || n > MAX_FLOATS || budgetBytes == 0) return new float[n];
+        history[requests.getAndIncrement() & (HISTORY - 1)] = n;
         ConcurrentLinkedQueue<float[]> q = ready.get(n);
         float[] a = q == null ? null : q.poll();
         if (a == null) return new float[n];
@@ -81,26 +95,28 @@ final class FreshArrays implements Parallel.IdleWork {
     }
 
     /**
-     * Makes at most one array that the latest requests say will be wanted and returns whether it made one. Called
-     * by idle workers; several may call at once, and all but one return at once.
+     * Makes at most one array of the next {@link #AHEAD} predicted requests and returns whether it made one.
+     * Called by idle workers; several may call at once, and all but one return at once.
      */
     @Override
     public boolean runOnce() {
         if (!refilling.compareAndSet(false, true)) return false;
         try {
             int end = requests.get();
-            if (end == 0) return false;
             if (end != plannedAt) replan(end);
-            for (Map.Entry<Integer, Integer> e : plan.entrySet()) {
-                int n = e.getKey();
-                if (readyBytes.get() + bytes(n) > budgetBytes) continue;
-                ConcurrentLinkedQueue<float[]> q = ready.computeIfAbsent(n, k -> new ConcurrentLinkedQueue<>());
-                if (q.size() < e.getValue()) {
+            if (satisfied) return false;
+            for (int i = 0; i < predicted.length; i++) {
+                int n = predicted[i], k = 0; // this is the k-th request of size n among the predicted ones
+                for (int j = 0; j <= i; j++) if (predicted[j] == n) k++;
+                if (readyBytes.get() + bytes(n) > budgetBytes) return false;
+                ConcurrentLinkedQueue<float[]> q = ready.computeIfAbsent(n, x -> new ConcurrentLinkedQueue<>());
+                if (q.size() < k) {
                     q.add(new float[n]);
                     readyBytes.addAndGet(bytes(n));
                     return true;
                 }
             }
+            satisfied = true; // until the next request: spinning workers call this in a loop
             return false;
         } finally {
             refilling.set(false);
@@ -123,12 +139,43 @@ final class FreshArrays implements Parallel.IdleWork {
         return readyBytes.get();
     }
 
-    /** Counts the sizes of the latest requests, and drops ready arrays of sizes no longer asked for. */
+    /**
+     * Predicts the next requests: a training step asks for the same sizes in the same order every time, so the
+     * request sequence repeats with some period P (the requests of one step); the next ones are those made P
+     * requests ago. P is the shortest shift under which the latest {@link #MATCH} requests repeat, kept while it
+     * still fits. Ready arrays of sizes not predicted are dropped: a misprediction must not hold memory.
+     */
     private void replan(int end) {
-        plan.clear();
-        for (int i = Math.max(0, end - WINDOW); i < end; i++) plan.merge(history[i & (WINDOW - 1)], 1, Integer::sum);
-        for (Integer n : ready.keySet()) if (!plan.containsKey(n)) drop(n);
         plannedAt = end;
+        satisfied = false;
+        if (period == 0 || !repeats(end, period)) {
+            period = 0;
+            for (int p = 1; p <= HISTORY - MATCH && end >= p + MATCH; p++) {
+                if (repeats(end, p)) {
+                    period = p;
+                    break;
+                }
+            }
+        }
+        int count = period == 0 ? 0 : Math.min(AHEAD, period);
+        predicted = new int[count];
+        for (int i = 0; i < count; i++) predicted[i] = at(end - period + i);
+        for (Integer n : ready.keySet()) {
+            boolean wanted = false;
+            for (int p : predicted) wanted |= p == n;
+            if (!wanted) drop(n);
+        }
+    }
+
+    /** Whether the latest MATCH requests equal those p requests before them. */
+    private boolean repeats(int end, int p) {
+        if (end < p + MATCH) return false;
+        for (int m = 1; m <= MATCH; m++) if (at(end - m) != at(end - m - p)) return false;
+        return true;
+    }
+
+    private int at(int request) {
+        return history[request & (HISTORY - 1)];
     }
 
     private void drop(int n) {

@@ -30,49 +30,68 @@ class FreshArraysTest {
         return true;
     }
 
+    /** Asks for the sizes of pattern, in order, times times over. */
+    private static void ask(FreshArrays f, int[] pattern, int times) {
+        for (int t = 0; t < times; t++) for (int n : pattern) f.take(n);
+    }
+
     @Test
-    void makesWhatTheLatestRequestsAskedForAndHandsEachOutOnce() {
+    void makesTheNextRequestsOfARepeatingPatternAndHandsEachOutOnce() {
         FreshArrays f = new FreshArrays(64L << 20);
         assertFalse(f.runOnce(), "no requests yet, nothing to predict");
         assertEquals(10, f.take(10).length);
         assertFalse(f.runOnce(), "small arrays are not made ahead");
-        f.take(A);
-        f.take(A);
-        f.take(B);
+        int c = A + 1;
+        int[] step = {A, B, A, c}; // one training step's large requests, repeated
+        ask(f, step, 20);
         refillAll(f);
-        assertEquals(4L * (2 * A + B), f.readyBytes());
+        assertEquals(4L * (2 * A + B + c), f.readyBytes(), "the next period's four arrays");
         Set<float[]> seen = Collections.newSetFromMap(new IdentityHashMap<>());
         for (int round = 0; round < 3; round++) {
-            long readyBefore = f.readyBytes();
-            for (int n : new int[] {A, A, B}) {
+            for (int n : step) {
+                long before = f.readyBytes();
                 float[] a = f.take(n);
                 assertEquals(n, a.length);
+                assertEquals(before - 4L * n, f.readyBytes(), "came from the reserve");
                 assertTrue(allZero(a));
                 assertTrue(seen.add(a), "an array was handed out twice");
                 a[n - 1] = 1f;
+                refillAll(f); // the prediction moves on by one request, and the array taken is made again
             }
-            assertEquals(readyBefore - 4L * (2 * A + B), f.readyBytes(), "all three came from the reserve");
-            refillAll(f); // the window now holds more requests, so more are made: 4 A and 2 B after round 0
-            assertEquals(4L * (round + 2) * (2 * A + B), f.readyBytes());
         }
         f.release();
         assertEquals(0, f.readyBytes());
     }
 
     @Test
-    void staysWithinTheBudgetAndForgetsSizesNoLongerAskedFor() {
-        FreshArrays f = new FreshArrays(4L * (A + B)); // room for one of each, not two of A
-        for (int i = 0; i < 3; i++) f.take(A);
-        f.take(B);
+    void staysWithinTheBudgetDropsMispredictionsAndGuessesNothingWithoutAPattern() {
+        int[] step = {A, B, A, B, B};
+        FreshArrays small = new FreshArrays(4L * (A + B)); // room for two of the five
+        ask(small, step, 20);
+        refillAll(small);
+        assertTrue(small.readyBytes() > 0 && small.readyBytes() <= 4L * (A + B), "bytes ready: " + small.readyBytes());
+
+        FreshArrays f = new FreshArrays(64L << 20);
+        ask(f, step, 20);
         refillAll(f);
-        assertTrue(f.readyBytes() <= 4L * (A + B), "budget exceeded: " + f.readyBytes());
+        assertEquals(4L * (2 * A + 3 * B), f.readyBytes());
         int c = A + 1;
-        for (int i = 0; i < FreshArrays.WINDOW; i++) f.take(c); // the window now holds only size c
+        ask(f, new int[] {c}, 60); // the model changed: only size c from now on
         refillAll(f);
-        assertEquals(4L * c * (f.readyBytes() / (4L * c)), f.readyBytes(), "only arrays of size c are left");
-        assertTrue(f.readyBytes() > 0);
+        long r = f.readyBytes();
+        assertTrue(r > 0 && r % (4L * c) == 0 && r <= 4L * c * FreshArrays.AHEAD, "only arrays of size c: " + r);
+
+        FreshArrays none = new FreshArrays(64L << 20);
+        for (int i = 0; i < 200; i++) none.take(A + i); // no two requests alike
+        assertFalse(none.runOnce(), "no repeating pattern: nothing is made");
+        assertEquals(0, none.readyBytes());
+
+        FreshArrays big = new FreshArrays(64L << 20);
+        ask(big, new int[] {FreshArrays.MAX_FLOATS + 1}, 60);
+        assertFalse(big.runOnce(), "arrays above MAX_FLOATS are not made ahead");
+
         FreshArrays off = new FreshArrays(0);
-        assertEquals(A, off.take(A).length);
+        ask(off, step, 20);
         assertFalse(off.runOnce(), "budget 0: nothing is made ahead");
     }
 
