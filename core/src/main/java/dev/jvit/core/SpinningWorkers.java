@@ -18,7 +18,7 @@ import java.util.concurrent.locks.LockSupport;
  * 2 threads, 15 runs each way alternating) went from a median of 426 to 574 images/s. With more threads than
  * cores they do not spin: a spinning worker would hold a core that a thread with work needs. While they spin
  * they do the {@link Parallel.IdleWork} set, one small piece per turn (the CPU backend makes the large arrays the
- * next ops will ask for), and let it go when they park.
+ * next ops will ask for), and let it go once parked for {@link #RELEASE_AFTER_NANOS} without a job.
  *
  * <p>One job at a time: {@link #tryRun} returns false while another thread's job runs, and the caller then
  * runs the chunks itself. A chunk covers the same index range whoever runs it, so results never depend on
@@ -27,6 +27,11 @@ import java.util.concurrent.locks.LockSupport;
 final class SpinningWorkers {
     /** How long an idle worker spins before parking: longer than the gaps between the ops of a training step. */
     static final long SPIN_NANOS = 2_000_000L;
+    /**
+     * How long a parked worker waits for a job before it lets go of what its idle work prepared: longer than a
+     * collection pause, after which mnist-small's step lost the arrays made ahead for it (12 of 156 a step).
+     */
+    static final long RELEASE_AFTER_NANOS = 1_000_000_000L;
 
     /** One forRange call: chunks are claimed by index from {@code next}; {@code unfinished} counts down to 0. */
     private static final class Job {
@@ -118,22 +123,39 @@ final class SpinningWorkers {
             Parallel.markWorker();
             Job seen = null;
             long idleSince = System.nanoTime();
+            boolean released = true; // whether idle work has prepared nothing since it was last released
             while (!shutdown) {
                 Job j = job;
                 if (j != null && j != seen) {
                     seen = j;
+                    parked = false;
                     j.work();
                     idleSince = System.nanoTime();
                 } else if (System.nanoTime() - idleSince < spinNanos) {
                     Parallel.IdleWork w = Parallel.idleWork();
-                    if (w == null || !w.runOnce()) Thread.onSpinWait();
+                    if (w != null && w.runOnce()) released = false; // something prepared, to let go of some day
+                    else Thread.onSpinWait();
                 } else {
-                    Parallel.IdleWork w = Parallel.idleWork();
-                    if (w != null) w.release();
                     parked = true;
                     // re-read after announcing: a job published before 'parked' was visible is not slept through
                     Job again = job;
-                    if (again == null || again == seen) LockSupport.park(this);
+                    if (again == null || again == seen) {
+                        if (released) {
+                            LockSupport.park(this);
+                        } else {
+                            // a pause of a few ms (a GC, a serial stretch) keeps what idle work prepared; a second
+                            // without a job is an idle program, which holds nothing
+                            long parkedAt = System.nanoTime();
+                            LockSupport.parkNanos(this, RELEASE_AFTER_NANOS);
+                            // woken early (a job, possibly finished by its caller before we looked): not idle
+                            if (System.nanoTime() - parkedAt >= RELEASE_AFTER_NANOS && (job == null || job == seen)) {
+                                Parallel.IdleWork w = Parallel.idleWork();
+                                if (w != null) w.release();
+                                released = true;
+                                continue; // still parked as far as tryRun knows: back to park, no spinning
+                            }
+                        }
+                    }
                     parked = false;
                     idleSince = System.nanoTime();
                 }

@@ -21,12 +21,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * are small on purpose: a ready array lives through collections it would not have seen, and the first version
  * (64 MB, no size cap, arrays kept ready by how often each size was asked for) raised mnist-small's heap peak from
  * 0.81-0.91 GB to 1.41 GB. Measured on the 2-vCPU build VM, mnist-tiny at 2 threads, switched on and off every
- * second in one JVM (20 pairs): 7% more images/s, faster in 16 of 20 pairs; mnist-small, whose steps are
- * compute-bound, did not change beyond the noise.
+ * second in one JVM (20 pairs): 5-7% more images/s, faster in 15 and 16 of 20 pairs in two runs; mnist-small, whose
+ * steps are compute-bound, did not change beyond the noise, and allocates what it did without (364.8 MB a step:
+ * no array is made ahead and thrown away).
  *
  * <p>With one thread there is no worker and nothing is made ahead; the bookkeeping is one atomic increment and
- * one map lookup per large request. When the workers park (no job for 2 ms) the ready arrays are dropped, so an
- * idle program holds none. {@code -Djvit.arrayReserveMB=0} turns it off.
+ * one map lookup per large request. When the workers have had no job for a second the ready arrays are dropped,
+ * so an idle program holds none. {@code -Djvit.arrayReserveMB=0} turns it off.
  */
 final class FreshArrays implements Parallel.IdleWork {
     /** Below this many floats (32 KB) an array comes from {@code new} directly: its zeroing costs next to nothing. */
@@ -108,9 +109,10 @@ final class FreshArrays implements Parallel.IdleWork {
             for (int i = 0; i < predicted.length; i++) {
                 int n = predicted[i], k = 0; // this is the k-th request of size n among the predicted ones
                 for (int j = 0; j <= i; j++) if (predicted[j] == n) k++;
-                if (readyBytes.get() + bytes(n) > budgetBytes) return false;
                 ConcurrentLinkedQueue<float[]> q = ready.computeIfAbsent(n, x -> new ConcurrentLinkedQueue<>());
                 if (q.size() < k) {
+                    if (readyBytes.get() + bytes(n) > budgetBytes && !evictOneNotPredicted()) return false;
+                    if (readyBytes.get() + bytes(n) > budgetBytes) return true; // room is being made, one array a turn
                     q.add(new float[n]);
                     readyBytes.addAndGet(bytes(n));
                     return true;
@@ -143,28 +145,54 @@ final class FreshArrays implements Parallel.IdleWork {
      * Predicts the next requests: a training step asks for the same sizes in the same order every time, so the
      * request sequence repeats with some period P (the requests of one step); the next ones are those made P
      * requests ago. P is the shortest shift under which the latest {@link #MATCH} requests repeat, kept while it
-     * still fits. Ready arrays of sizes not predicted are dropped: a misprediction must not hold memory.
+     * still fits; the longest such P is taken, a whole number of steps, since a step repeats within itself (block
+     * after block) and a period of one block mispredicts at every block boundary. When P changes, ready arrays of
+     * sizes not asked for within the last P requests are dropped.
      */
     private void replan(int end) {
         plannedAt = end;
         satisfied = false;
         if (period == 0 || !repeats(end, period)) {
             period = 0;
-            for (int p = 1; p <= HISTORY - MATCH && end >= p + MATCH; p++) {
+            for (int p = Math.min(HISTORY - MATCH, end - MATCH); p >= 1; p--) {
                 if (repeats(end, p)) {
                     period = p;
                     break;
                 }
             }
+            dropSizesNotIn(end, period);
         }
         int count = period == 0 ? 0 : Math.min(AHEAD, period);
         predicted = new int[count];
         for (int i = 0; i < count; i++) predicted[i] = at(end - period + i);
+    }
+
+    /** Drops the ready arrays of every size not asked for in the latest span requests (the model changed). */
+    private void dropSizesNotIn(int end, int span) {
         for (Integer n : ready.keySet()) {
-            boolean wanted = false;
-            for (int p : predicted) wanted |= p == n;
-            if (!wanted) drop(n);
+            boolean asked = false;
+            for (int i = 1; i <= span && !asked; i++) asked = at(end - i) == n;
+            if (!asked) drop(n);
         }
+    }
+
+    /**
+     * Drops one ready array whose size is not among the predicted requests and returns whether there was one.
+     * Arrays of a mispredicted size are kept until their room is needed: the size is often asked for again
+     * later in the step (a step's large requests repeat, but not every one at the period found).
+     */
+    private boolean evictOneNotPredicted() {
+        for (var e : ready.entrySet()) {
+            boolean wanted = false;
+            for (int p : predicted) wanted |= p == e.getKey();
+            if (wanted) continue;
+            float[] a = e.getValue().poll();
+            if (a != null) {
+                readyBytes.addAndGet(-bytes(a.length));
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether the latest MATCH requests equal those p requests before them. */

@@ -45,7 +45,9 @@ class FreshArraysTest {
         int[] step = {A, B, A, c}; // one training step's large requests, repeated
         ask(f, step, 20);
         refillAll(f);
-        assertEquals(4L * (2 * A + B + c), f.readyBytes(), "the next period's four arrays");
+        // the longest period found is a multiple of the step's (a step of a ViT repeats within itself, block after
+        // block), so the next AHEAD = 8 requests, two steps' worth, are made
+        assertEquals(2 * 4L * (2 * A + B + c), f.readyBytes(), "the next eight requests");
         Set<float[]> seen = Collections.newSetFromMap(new IdentityHashMap<>());
         for (int round = 0; round < 3; round++) {
             for (int n : step) {
@@ -74,7 +76,7 @@ class FreshArraysTest {
         FreshArrays f = new FreshArrays(64L << 20);
         ask(f, step, 20);
         refillAll(f);
-        assertEquals(4L * (2 * A + 3 * B), f.readyBytes());
+        assertEquals(4L * (4 * A + 4 * B), f.readyBytes(), "the next eight: A B A B B A B A");
         int c = A + 1;
         ask(f, new int[] {c}, 60); // the model changed: only size c from now on
         refillAll(f);
@@ -130,15 +132,14 @@ class FreshArraysTest {
     }
 
     @Test
-    void spinningWorkersRunTheIdleWorkAndReleaseItWhenTheyPark() throws InterruptedException {
+    void spinningWorkersRunTheIdleWorkAndReleaseItAfterASecondWithoutJobs() throws InterruptedException {
         assumeTrue(Runtime.getRuntime().availableProcessors() >= 2, "workers only spin with a core to spare");
         int threadsBefore = Parallel.threads();
         AtomicInteger runs = new AtomicInteger(), releases = new AtomicInteger();
         Parallel.IdleWork before = Parallel.setIdleWork(new Parallel.IdleWork() {
             @Override
             public boolean runOnce() {
-                runs.incrementAndGet();
-                return false;
+                return runs.incrementAndGet() == 1; // prepared something once: there is something to release
             }
 
             @Override
@@ -148,14 +149,22 @@ class FreshArraysTest {
         });
         try {
             Parallel.setThreads(2);
-            // a worker spins for 2 ms after each job, then parks; a loaded machine may deschedule it through the
-            // spin, so try a few jobs
-            for (int attempt = 0; attempt < 100 && (runs.get() == 0 || releases.get() == 0); attempt++) {
+            // a worker spins for 2 ms after each job, then parks, and releases after a second parked without one;
+            // a loaded machine may deschedule it through the spin, so try a few jobs
+            for (int attempt = 0; attempt < 100 && runs.get() == 0; attempt++) {
                 Parallel.forRange(2, 1, (from, to) -> { });
                 Thread.sleep(20);
             }
+            int releasedBefore = releases.get();
+            for (int gap = 0; gap < 5; gap++) { // pauses longer than the spin, far shorter than a second
+                Parallel.forRange(2, 1, (from, to) -> { });
+                Thread.sleep(20);
+            }
+            int releasesSoon = releases.get() - releasedBefore;
+            for (int waited = 0; waited < 100 && releases.get() == 0; waited++) Thread.sleep(50);
             assertTrue(runs.get() > 0, "the idle work never ran");
-            assertTrue(releases.get() > 0, "the idle work was not released when the worker parked");
+            assertTrue(releases.get() > 0, "the idle work was not released after a second without a job");
+            assertEquals(0, releasesSoon, "released within pauses of 20 ms");
         } finally {
             Parallel.setIdleWork(before);
             Parallel.setThreads(threadsBefore);
