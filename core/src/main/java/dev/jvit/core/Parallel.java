@@ -85,14 +85,15 @@ public final class Parallel {
     }
 
     /**
-     * Work an idle worker may do between jobs (the CPU backend's {@code FreshArrays}): small steps, each
-     * short next to the gaps between the ops of a training step, so a job is not kept waiting long.
+     * Work an idle worker may do between jobs (the CPU backend's {@code FreshArrays}), in small steps (one array
+     * of at most 3 MB there, about 0.2 ms). A job that arrives meanwhile does not wait for it: the caller runs the
+     * chunks no worker has claimed, so a busy worker only means less help with that one job.
      */
     public interface IdleWork {
         /** Does one small piece of work and returns whether there was any. */
         boolean runOnce();
 
-        /** The workers are going to sleep: let go of what was prepared. */
+        /** The workers have had no job for a second: let go of what was prepared. */
         void release();
     }
 

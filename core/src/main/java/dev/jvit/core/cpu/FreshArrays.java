@@ -125,7 +125,7 @@ final class FreshArrays implements Parallel.IdleWork {
         }
     }
 
-    /** Drops every ready array (the workers are going to sleep). */
+    /** Drops every ready array (the workers have had no job for a second). */
     @Override
     public void release() {
         if (!refilling.compareAndSet(false, true)) return; // a worker still refilling releases when it parks
