@@ -154,16 +154,19 @@ public final class BenchReport {
               jvit: `benchmarks/src/main/java/dev/jvit/bench/TrainStep.java`; PyTorch: `reference/vit_torch.py`, the same
               presets with timm's parameter names and jvit's initialisation (PyTorch's default Linear/Conv2d init,
               trunc_normal(0.02) for the class token and a learned position embedding, sin-cos tables as buffers),
-              dropout active where the preset has it. The PyTorch side runs as a server process driven by the Java
-              harness, so the two sides alternate: each warms up (at least 3 steps and 5 s), then in each of 3 rounds
-              both run the same number of steps (enough for about 3 s on the slower side), jvit first in even rounds and
-              PyTorch first in odd ones; the tables give the medians.
+              dropout active where the preset has it. Both sides run as server processes driven by the Java harness,
+              one pair per preset (jvit's in a fresh JVM, `bench serve-train`, so no preset runs in the JIT state another
+              left; PyTorch's `reference/vit_torch.py --serve`), so the two sides alternate: each warms up (at least 3
+              steps and 15 s by default), then in each of 5 rounds both run the same number of steps (enough for about
+              3 s on the slower side), jvit first in even rounds and PyTorch first in odd ones; the tables give the
+              medians.
             - **Threads**: jvit `Parallel.setThreads(T)`; PyTorch `torch.set_num_threads(T)` with `OPENBLAS_NUM_THREADS`,
               `OMP_NUM_THREADS` = T and `OPENBLAS_CORETYPE` / `OPENBLAS_L2_SIZE` removed from its environment so OpenBLAS
               picks its own kernel. `OMP_WAIT_POLICY=passive` by default: on this shared 2-vCPU machine PyTorch's
               OpenMP threads spinning at barriers (the active policy) made its 2-thread steps 10 to 20 times slower than
               its 1-thread ones, which would flatter jvit; `--omp-wait active` restores PyTorch's default.
-            - **Memory**: jvit's heap peak is the most heap in use at one moment over 3 steps after a `System.gc()`: the
+            - **Memory**: measured by each side's server after its timed rounds. jvit's heap peak is the most heap in use
+              at one moment over 3 steps after a `System.gc()`: the
               largest "before" usage the collections of those steps report (the heap only grows between collections),
               garbage not yet collected included, so it depends on how far the collector lets the heap grow (a smaller
               `-Xmx` lowers it); "live after forward" is the heap in use after a `System.gc()` taken while a step's
