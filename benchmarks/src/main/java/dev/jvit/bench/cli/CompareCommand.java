@@ -11,7 +11,6 @@ import dev.jvit.bench.compare.PythonTorch;
 import dev.jvit.bench.compare.TrainServer;
 import dev.jvit.core.Device;
 import dev.jvit.core.Parallel;
-import dev.jvit.core.backend.Backends;
 import dev.jvit.vit.model.Models;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -35,11 +34,11 @@ import picocli.CommandLine.Spec;
  * {@code bench compare}: jvit beside PyTorch on the same machine in the same run (DESIGN "Performance
  * method": ratios, measured side by side). For each preset it builds the model on both sides, each in a
  * process of its own kept running as a server ({@link TrainStep} in a fresh child JVM, {@code bench
- * serve-train}; reference/vit_torch.py), warms both up, then alternates
- * timed rounds of the same number of steps, jvit first in even rounds and PyTorch first in odd ones, and
- * prints the medians as images per second with their ratio. Then, once every preset is timed, the peak
- * memory of a step on both sides, and SGEMM GFLOP/s per size (jvit's {@code bench gemm} and benchmarks/scripts/torch_matmul.py, which time
- * the same way). Without PyTorch it says how to install it and prints jvit's figures alone.
+ * serve-train}; reference/vit_torch.py), warms both up, then alternates timed rounds of the same number of
+ * steps, jvit first in even rounds and PyTorch first in odd ones, and prints the medians as images per second
+ * with their ratio, then the peak memory of a step on both sides, each measured by its server. Once every
+ * preset is done, SGEMM GFLOP/s per size (jvit's {@code bench gemm} and benchmarks/scripts/torch_matmul.py,
+ * which time the same way). Without PyTorch it says how to install it and prints jvit's figures alone.
  */
 @Command(name = "compare", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Time training steps and SGEMM in jvit and PyTorch, alternately, and print the ratios.")
@@ -117,14 +116,7 @@ final class CompareCommand implements Callable<Integer> {
         if (threads != null && threads < 1) throw bad("--threads must be >= 1, got " + threads);
         if (!ompWait.equals("passive") && !ompWait.equals("active")) throw bad("--omp-wait must be passive or active, got '" + ompWait + "'");
         for (int n : gemmSizes) if (n < 1) throw bad("--gemm-sizes must be >= 1, got " + n);
-        Device dev;
-        try {
-            dev = Device.parse(device);
-        } catch (IllegalArgumentException e) {
-            throw bad("--device: " + e.getMessage());
-        }
-        String why = Backends.unavailableReason(dev);
-        if (why != null) throw bad("--device " + device + " is unavailable: " + why);
+        Device dev = DeviceOption.usable(spec, device);
         String torchDevice = dev.kind() == Device.Kind.CPU ? "cpu" : "cuda:" + dev.index();
         int t = threads != null ? threads : Runtime.getRuntime().availableProcessors();
         Parallel.setThreads(t);

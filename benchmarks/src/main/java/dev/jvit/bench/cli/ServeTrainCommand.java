@@ -50,14 +50,7 @@ final class ServeTrainCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         if (batch < 1) throw bad("--batch must be >= 1, got " + batch);
         if (threads < 1) throw bad("--threads must be >= 1, got " + threads);
-        Device dev;
-        try {
-            dev = Device.parse(device);
-        } catch (IllegalArgumentException e) {
-            throw bad("--device: " + e.getMessage());
-        }
-        String why = Backends.unavailableReason(dev);
-        if (why != null) throw bad("--device " + device + " is unavailable: " + why);
+        Device dev = DeviceOption.usable(spec, device);
         PrintStream protocol = System.out;
         System.setOut(System.err);
         try {

@@ -111,8 +111,7 @@ final class FreshArrays implements Parallel.IdleWork {
                 for (int j = 0; j <= i; j++) if (predicted[j] == n) k++;
                 ConcurrentLinkedQueue<float[]> q = ready.computeIfAbsent(n, x -> new ConcurrentLinkedQueue<>());
                 if (q.size() < k) {
-                    if (readyBytes.get() + bytes(n) > budgetBytes && !evictOneNotPredicted()) return false;
-                    if (readyBytes.get() + bytes(n) > budgetBytes) return true; // room is being made, one array a turn
+                    if (readyBytes.get() + bytes(n) > budgetBytes) return evictOneNotPredicted(); // room, one a turn
                     q.add(new float[n]);
                     readyBytes.addAndGet(bytes(n));
                     return true;
