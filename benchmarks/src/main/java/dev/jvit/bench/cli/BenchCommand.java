@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
 @Command(name = "bench", mixinStandardHelpOptions = true, version = "jvit bench 0.1.0",
         description = "jvit benchmarks: quick timers and the JMH suite.",
         subcommands = {GemmCommand.class, GemmStepCommand.class, JmhCommand.class, CompareCommand.class, ReportCommand.class,
-                ServeTrainCommand.class})
+                ServeTrainCommand.class, ServeGemmCommand.class})
 public final class BenchCommand implements Runnable {
 
     @CommandLine.Spec

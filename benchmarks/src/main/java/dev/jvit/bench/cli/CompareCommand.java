@@ -8,13 +8,12 @@ import dev.jvit.bench.compare.CompareFormat;
 import dev.jvit.bench.compare.CompareResults;
 import dev.jvit.bench.compare.MemoryFigures;
 import dev.jvit.bench.compare.PythonTorch;
-import dev.jvit.bench.compare.TrainServer;
+import dev.jvit.bench.compare.StepServer;
 import dev.jvit.core.Device;
 import dev.jvit.core.Parallel;
 import dev.jvit.vit.model.Models;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.OffsetDateTime;
@@ -37,8 +36,8 @@ import picocli.CommandLine.Spec;
  * serve-train}; reference/vit_torch.py), warms both up, then alternates timed rounds of the same number of
  * steps, jvit first in even rounds and PyTorch first in odd ones, and prints the medians as images per second
  * with their ratio, then the peak memory of a step on both sides, each measured by its server. Once every
- * preset is done, SGEMM GFLOP/s per size (jvit's {@code bench gemm} and benchmarks/scripts/torch_matmul.py,
- * which time the same way). Without PyTorch it says how to install it and prints jvit's figures alone.
+ * preset is done, SGEMM GFLOP/s per size, the same way: both sides as servers ({@code bench serve-gemm},
+ * benchmarks/scripts/torch_matmul.py), alternating rounds, medians. Without PyTorch it says how to install it and prints jvit's figures alone.
  */
 @Command(name = "compare", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Time training steps and SGEMM in jvit and PyTorch, alternately, and print the ratios.")
@@ -46,6 +45,10 @@ final class CompareCommand implements Callable<Integer> {
     /** What --config all compares: the registry without the two big ViTs (minutes per step on a CPU). */
     static final List<String> ALL = Models.names().stream()
             .filter(n -> !n.equals("vit-s16") && !n.equals("vit-b16")).toList();
+    /** SGEMM warm-up per side: the JIT compiles the micro-kernel within the first second or two. */
+    private static final double GEMM_WARMUP_SECONDS = 3;
+    /** Length of one timed SGEMM round: long enough to time, short enough for the sides to alternate often. */
+    private static final double GEMM_ROUND_SECONDS = 1;
 
     @Spec
     CommandSpec spec;
@@ -77,7 +80,8 @@ final class CompareCommand implements Callable<Integer> {
     // 638, 721, 678, 789 img/s over seconds 4 to 11 and held 760-860 after 12 s (C2 compiles the vector
     // kernels on the same two cores the workers use); a 5 s warm-up timed jvit at 320-565 img/s.
     @Option(names = "--warmup-seconds", defaultValue = "15",
-            description = "...and at least this long (the JIT compiles for seconds; PyTorch gets the same). Default: ${DEFAULT-VALUE}.")
+            description = "...and at least this long (the JIT compiles for seconds; PyTorch gets the same). Default: ${DEFAULT-VALUE}; "
+                    + "at most 3 for SGEMM.")
     double warmupSeconds;
 
     @Option(names = "--round-seconds", defaultValue = "3", description = "Target length of a round when --steps is not given. Default: ${DEFAULT-VALUE}.")
@@ -146,18 +150,7 @@ final class CompareCommand implements Callable<Integer> {
         }
         List<CompareResults.Gemm> gemms = new ArrayList<>();
         if (!noGemm && dev.kind() == Device.Kind.CPU) {
-            for (int i = 0; i < gemmSizes.size(); i++) {
-                int n = gemmSizes.get(i);
-                double jvit = Double.NaN, torch = Double.NaN;
-                // alternate which side goes first, as the training rounds do
-                for (int side = 0; side < 2; side++) {
-                    if ((side == 0) == (i % 2 == 0)) jvit = jvitGemm(n, t);
-                    else if (probe.ok()) torch = torchGemm(py, gemmScript, n, t);
-                }
-                out.println(CompareFormat.gemmLine(n, t, jvit, torch));
-                out.flush();
-                gemms.add(new CompareResults.Gemm(n, jvit, Double.isNaN(torch) ? null : torch));
-            }
+            for (int n : gemmSizes) gemms.add(gemmOne(n, t, probe.ok() ? py : null, gemmScript));
         }
         if (json != null) {
             String cmd = "./jvit bench " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
@@ -177,7 +170,7 @@ final class CompareCommand implements Callable<Integer> {
 
     /**
      * Warm-up and alternating timed rounds of one preset on both sides, each side a server process of its own
-     * ({@link TrainServer}: jvit's in a fresh child JVM, see {@link dev.jvit.bench.compare.TrainStepServer} for
+     * ({@link StepServer}: jvit's in a fresh child JVM, see {@link dev.jvit.bench.compare.TrainStepServer} for
      * why); then, unless --no-memory, the peak memory of a step, which each server measures in its own process
      * after its timed rounds (jvit's heap with {@link dev.jvit.bench.compare.HeapProbe}).
      */
@@ -186,19 +179,14 @@ final class CompareCommand implements Callable<Integer> {
         PrintStream out = System.out;
         List<String> serve = List.of("serve-train", "--config", model, "--batch", Integer.toString(b),
                 "--threads", Integer.toString(t), "--device", device, "--seed", "42");
-        try (TrainServer jvit = new TrainServer(ChildJvm.bench(serve).redirectError(ProcessBuilder.Redirect.INHERIT).start(), "jvit");
-             TrainServer torch = py == null ? null : py.trainServer(script, configJson(model), b, torchDevice)) {
-            double jvitStep = warm(jvit::steps);
-            double torchStep = torch == null ? 0 : warm(torch::steps);
+        try (StepServer jvit = jvitServer(serve);
+             StepServer torch = py == null ? null : py.trainServer(script, configJson(model), b, torchDevice)) {
+            double jvitStep = warm(jvit, warmupSeconds);
+            double torchStep = torch == null ? 0 : warm(torch, warmupSeconds);
             int n = steps != null ? steps
                     : (int) Math.max(1, Math.min(200, Math.round(roundSeconds / Math.max(jvitStep, torchStep))));
             List<Double> jr = new ArrayList<>(), tr = new ArrayList<>();
-            for (int r = 0; r < rounds; r++) {
-                for (int side = 0; side < 2; side++) {
-                    if ((side == 0) == (r % 2 == 0)) jr.add(n * b / jvit.steps(n));
-                    else if (torch != null) tr.add(n * b / torch.steps(n));
-                }
-            }
+            alternate(jvit, torch, n, n * b, jr, tr);
             double jv = CompareFormat.median(toArray(jr));
             double tv = tr.isEmpty() ? Double.NaN : CompareFormat.median(toArray(tr));
             out.println(CompareFormat.trainLine(model, device, t, jv, tv));
@@ -222,54 +210,61 @@ final class CompareCommand implements Callable<Integer> {
         }
     }
 
-    /** Seconds that n steps take on one side. */
-    @FunctionalInterface
-    interface Stepper {
-        double run(int n) throws IOException;
+    /**
+     * SGEMM GFLOP/s of n x n operands, both sides as servers ({@code bench serve-gemm} in a fresh child JVM,
+     * torch_matmul.py {@code serve}) timed in --rounds alternating rounds of about {@value #GEMM_ROUND_SECONDS} s
+     * after {@value #GEMM_WARMUP_SECONDS} s of warm-up each (less if --warmup-seconds says so), the medians printed. Timed instead as one run of several
+     * seconds per side, one after the other, the ratio at 1024 moved from 0.63 to 0.94 between two runs an hour
+     * apart on the shared build machine, whose speed drifts over seconds to minutes: short alternating rounds
+     * put both sides under the same drift.
+     */
+    private CompareResults.Gemm gemmOne(int n, int t, PythonTorch py, Path script) throws IOException {
+        List<String> serve = List.of("serve-gemm", "--size", Integer.toString(n), "--threads", Integer.toString(t));
+        try (StepServer jvit = jvitServer(serve); StepServer torch = py == null ? null : py.gemmServer(script, n)) {
+            double seconds = Math.min(warmupSeconds, GEMM_WARMUP_SECONDS);
+            double jvitProduct = warm(jvit, seconds);
+            double torchProduct = torch == null ? 0 : warm(torch, seconds);
+            int products = (int) Math.max(1, Math.min(1_000_000,
+                    Math.round(GEMM_ROUND_SECONDS / Math.max(jvitProduct, torchProduct))));
+            List<Double> jr = new ArrayList<>(), tr = new ArrayList<>();
+            alternate(jvit, torch, products, 2.0 * n * n * n * products / 1e9, jr, tr);
+            double jv = CompareFormat.median(toArray(jr));
+            double tv = tr.isEmpty() ? Double.NaN : CompareFormat.median(toArray(tr));
+            System.out.println(CompareFormat.gemmLine(n, t, jv, tv));
+            System.out.flush();
+            return new CompareResults.Gemm(n, jv, tr.isEmpty() ? null : tv, products, jr, tr);
+        }
     }
 
-    /** Runs at least --warmup steps and --warmup-seconds; returns the seconds per step of the last batch of steps. */
-    private double warm(Stepper side) throws IOException {
-        double total = side.run(warmup), perStep = total / warmup;
-        while (total < warmupSeconds) {
-            int n = (int) Math.max(1, Math.min(1000, (warmupSeconds - total) / perStep));
-            double s = side.run(n);
+    /** jvit's side of one comparison: a bench serve-* command in a fresh child JVM. */
+    private static StepServer jvitServer(List<String> serveArgs) throws IOException {
+        return new StepServer(ChildJvm.bench(serveArgs).redirectError(ProcessBuilder.Redirect.INHERIT).start(), "jvit");
+    }
+
+    /**
+     * --rounds timed rounds of n steps on each side, alternating which side goes first; each round's work
+     * (images, or GFLOP) over its seconds is added to jvitRates and torchRates. torch may be null.
+     */
+    private void alternate(StepServer jvit, StepServer torch, int n, double workPerRound, List<Double> jvitRates,
+                           List<Double> torchRates) throws IOException {
+        for (int r = 0; r < rounds; r++) {
+            for (int side = 0; side < 2; side++) {
+                if ((side == 0) == (r % 2 == 0)) jvitRates.add(workPerRound / jvit.steps(n));
+                else if (torch != null) torchRates.add(workPerRound / torch.steps(n));
+            }
+        }
+    }
+
+    /** Runs at least --warmup steps and the given seconds; returns the seconds per step of the last batch of steps. */
+    private double warm(StepServer side, double seconds) throws IOException {
+        double total = side.steps(warmup), perStep = total / warmup;
+        while (total < seconds) {
+            int n = (int) Math.max(1, Math.min(1_000_000, (seconds - total) / perStep));
+            double s = side.steps(n);
             total += s;
             perStep = s / n;
         }
         return perStep;
-    }
-
-    /**
-     * jvit's SGEMM through {@code bench gemm} in a child JVM started with this JVM's java, flags and class path,
-     * whose one-line output is read back. PyTorch's side is a fresh process per size, and so is this one: timed
-     * inside this JVM after every training preset, 512 at 2 threads gave 88-94 GFLOP/s against 148 in a JVM that
-     * had run one preset (JIT profiles from a dozen models' shapes, or the large heap: not told apart).
-     */
-    private double jvitGemm(int n, int t) throws IOException {
-        Process p = ChildJvm.bench(List.of("gemm", "--size", Integer.toString(n), "--threads", Integer.toString(t)))
-                .redirectErrorStream(true).start();
-        String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        int code;
-        try {
-            code = p.waitFor();
-        } catch (InterruptedException e) {
-            p.destroyForcibly();
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while timing jvit's GEMM", e);
-        }
-        if (code != 0) throw new IllegalStateException("bench gemm --size " + n + " failed (exit " + code + "): " + text.strip());
-        return CompareFormat.parseGflops(text);
-    }
-
-    private static double torchGemm(PythonTorch py, Path script, int n, int t) throws IOException {
-        String s = Integer.toString(n);
-        try {
-            return CompareFormat.parseGflops(py.run(script, List.of(Integer.toString(t), s, s, s)));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while timing PyTorch's matmul", e);
-        }
     }
 
     /** The preset as reference/vit_torch.py reads it: the registry entry's reference description. */

@@ -183,7 +183,7 @@ final class GemmCommand implements Callable<Integer> {
         return new ParameterException(spec.commandLine(), message);
     }
 
-    private static float[] random(SplittableRandom rnd, int n) {
+    static float[] random(SplittableRandom rnd, int n) {
         float[] x = new float[n];
         for (int i = 0; i < n; i++) x[i] = (float) (rnd.nextDouble() * 2 - 1);
         return x;

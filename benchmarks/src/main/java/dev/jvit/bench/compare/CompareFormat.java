@@ -4,18 +4,13 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
- * The text of {@code bench compare}: the lines it prints and the lines it reads from its subprocesses
- * (the PyTorch side's {@code key=value} replies, the GFLOP/s lines of both GEMM timers). Kept apart from
- * the running so that the formats are tested without running anything. A missing PyTorch figure is NaN
- * and prints as "n/a".
+ * The text of {@code bench compare}: the lines it prints and the lines it reads from its subprocesses (the
+ * {@code key=value} replies of both sides' servers). Kept apart from the running so that the formats are
+ * tested without running anything. A missing PyTorch figure is NaN and prints as "n/a".
  */
 public final class CompareFormat {
-    private static final Pattern RATE = Pattern.compile(":\\s*([0-9]+(?:\\.[0-9]*)?(?:[eE][-+]?[0-9]+)?) GFLOP/s\\s*$");
-
     private CompareFormat() {}
 
     /** {@code train mnist-small cpu threads=2: jvit 1234 img/s, torch 456 img/s, ratio 2.71}. */
@@ -73,22 +68,7 @@ public final class CompareFormat {
     }
 
     /**
-     * The GFLOP/s figure at the end of a GEMM timer's line, {@code sgemm 512x512x512 threads=2 kernel=packed:
-     * 150.2 GFLOP/s} (jvit) or {@code torch 512x512x512 threads=2: 180.1 GFLOP/s}; searched in the last line that
-     * has one, so warnings printed before it do not matter.
-     */
-    public static double parseGflops(String output) {
-        String[] lines = output.strip().split("\\R");
-        for (int i = lines.length - 1; i >= 0; i--) {
-            Matcher m = RATE.matcher(lines[i]);
-            if (m.find()) return Double.parseDouble(m.group(1));
-        }
-        throw new IllegalArgumentException("no 'N GFLOP/s' figure in the GEMM timer's output: "
-                + (output.isBlank() ? "(nothing)" : output.strip()));
-    }
-
-    /**
-     * A reply of a training server (reference/vit_torch.py, or jvit's {@code bench serve-train}),
+     * A reply of a {@link StepServer} (reference/vit_torch.py, torch_matmul.py, or jvit's {@code bench serve-*}),
      * {@code KEYWORD key=value key=value}, checked to start with the expected keyword; an {@code error ...} reply
      * or any other line fails with the line in the message. who names the process in the messages.
      */

@@ -23,8 +23,9 @@ public record CompareResults(String date, String command, MachineInfo machine, S
     public record Train(String config, int batch, int stepsPerRound, double jvit, Double torch, List<Double> jvitRounds,
                         List<Double> torchRounds) {}
 
-    /** SGEMM GFLOP/s of square size x size operands. */
-    public record Gemm(int size, double jvit, Double torch) {}
+    /** SGEMM GFLOP/s of square size x size operands: medians over the rounds, and every round's figure. */
+    public record Gemm(int size, double jvit, Double torch, int productsPerRound, List<Double> jvitRounds,
+                       List<Double> torchRounds) {}
 
     public record Memory(String config, int batch, MemoryFigures figures) {}
 }

@@ -68,16 +68,6 @@ public final class PythonTorch {
         return builder(a).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     }
 
-    /** Runs a script to the end and returns its standard output; fails with its output on a non-zero exit. */
-    public String run(Path script, List<String> args) throws IOException, InterruptedException {
-        Process p = start(script, args);
-        p.getOutputStream().close();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        int code = p.waitFor();
-        if (code != 0) throw new IOException(script.getFileName() + " exited with code " + code + ": " + out.strip());
-        return out;
-    }
-
     private ProcessBuilder builder(List<String> args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(python);
@@ -98,8 +88,14 @@ public final class PythonTorch {
      * reference/vit_torch.py in its serving mode for one preset (configJson, as {@code CompareCommand} writes
      * it): the model built once, then timed on request.
      */
-    public TrainServer trainServer(Path script, String configJson, int batch, String device) throws IOException {
-        return new TrainServer(start(script, List.of("--config-json", configJson, "--batch", Integer.toString(batch),
+    public StepServer trainServer(Path script, String configJson, int batch, String device) throws IOException {
+        return new StepServer(start(script, List.of("--config-json", configJson, "--batch", Integer.toString(batch),
                 "--threads", Integer.toString(threads), "--device", device, "--serve")), "PyTorch");
+    }
+
+    /** benchmarks/scripts/torch_matmul.py in its serving mode: n x n operands made once, one product a step. */
+    public StepServer gemmServer(Path script, int n) throws IOException {
+        String s = Integer.toString(n);
+        return new StepServer(start(script, List.of(Integer.toString(threads), s, s, s, "serve")), "PyTorch");
     }
 }

@@ -9,7 +9,7 @@ import java.util.Locale;
 import java.util.function.LongSupplier;
 
 /**
- * jvit's side of the {@link TrainServer} protocol: answers {@code steps N} with the seconds N steps of one
+ * jvit's training side of the {@link StepServer} protocol: answers {@code steps N} with the seconds N steps of one
  * {@link TrainStep} took, until {@code quit} or the end of input. It runs in a JVM of its own ({@code bench
  * serve-train}) because the JIT state a preset leaves behind slows the next one: in one JVM, mnist-small timed
  * after mnist-tiny ran at 340-530 img/s in about half the runs against 600-900 alone, its vector kernels
@@ -26,26 +26,12 @@ public final class TrainStepServer {
      * the device allocator's peak bytes, -1 on the CPU.
      */
     public static void serve(TrainStep step, LongSupplier devicePeak, BufferedReader in, PrintStream out) throws IOException {
-        out.printf(Locale.ROOT, "ready params=%d threads=%d batch=%d%n", step.parameterCount(), Parallel.threads(),
+        String ready = String.format(Locale.ROOT, "params=%d threads=%d batch=%d", step.parameterCount(), Parallel.threads(),
                 step.batch());
-        out.flush();
-        for (String raw; (raw = in.readLine()) != null; ) {
-            String[] words = raw.strip().split("\\s+");
-            if (words[0].isEmpty()) continue;
-            if (words[0].equals("quit")) return;
-            if (words[0].equals("steps") && words.length == 2 && words[1].matches("[1-9][0-9]{0,8}")) {
-                int n = Integer.parseInt(words[1]);
-                long t0 = System.nanoTime();
-                for (int i = 0; i < n; i++) step.run();
-                out.printf(Locale.ROOT, "done steps=%d seconds=%.6f%n", n, (System.nanoTime() - t0) / 1e9);
-            } else if (words[0].equals("memory") && words.length == 1) {
-                long[] heap = HeapProbe.measure(step, 3);
-                out.printf(Locale.ROOT, "memory heap_peak_bytes=%d live_bytes=%d device_peak_bytes=%d%n", heap[0], heap[1],
-                        devicePeak.getAsLong());
-            } else {
-                out.println("error unknown command '" + raw.strip() + "' (expected: steps N, memory, quit)");
-            }
-            out.flush();
-        }
+        ServedSteps.serve(ready, step::run, () -> {
+            long[] heap = HeapProbe.measure(step, 3);
+            return String.format(Locale.ROOT, "heap_peak_bytes=%d live_bytes=%d device_peak_bytes=%d", heap[0], heap[1],
+                    devicePeak.getAsLong());
+        }, in, out);
     }
 }

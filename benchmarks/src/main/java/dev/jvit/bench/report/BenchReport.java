@@ -174,9 +174,10 @@ public final class BenchReport {
               process's peak resident set (VmHWM; the interpreter and libraries included, about 230 MB before any step,
               given as "RSS after build"). `ru_maxrss` is not used: Linux carries it across exec, so a Python started
               by the JVM reports the JVM's size there.
-            - **SGEMM**: jvit `./jvit bench gemm --size n --threads T` (packed Vector API GEMM, median of 9 samples after
-              a warm-up) against `benchmarks/scripts/torch_matmul.py` (`torch.matmul` into a preallocated output, timed
-              the same way); the two alternate per size.
+            - **SGEMM**: jvit's packed Vector API GEMM (`bench serve-gemm`, a fresh JVM per size) against
+              `benchmarks/scripts/torch_matmul.py` (`torch.matmul` into a preallocated output), both as servers like the
+              training steps: 3 s of warm-up each, then the rounds alternate (about 1 s each, 5 by default) and the
+              medians are compared. `./jvit bench gemm --size n --threads T` is the same kernel timed on its own.
             - The machines these run on are shared with other builds: the load average beside each table says how busy
               the machine was. Figures on a loaded machine vary by tens of percent from run to run; the ratios, measured
               side by side, vary less.

@@ -53,6 +53,27 @@ class BenchCommandTest {
         assertNotEquals(0, exit[0]);
     }
 
+    /** bench compare's jvit GEMM side: the protocol on stdout, a product per step, and its bad sizes refused. */
+    @Test
+    void serveGemmAnswersStepsOnStdin() {
+        java.io.InputStream oldIn = System.in;
+        System.setIn(new java.io.ByteArrayInputStream("steps 4\nquit\n".getBytes(StandardCharsets.UTF_8)));
+        int[] exit = new int[1];
+        String out;
+        try {
+            out = captureOut(() -> BenchCommand.run("serve-gemm", "--size", "17", "--threads", "1"), exit);
+        } finally {
+            System.setIn(oldIn);
+        }
+        assertEquals(0, exit[0], out);
+        String[] lines = out.strip().split("\\R");
+        assertEquals(2, lines.length, out);
+        assertTrue(lines[0].startsWith("ready size=17 threads=1 vector_bits="), lines[0]);
+        assertTrue(lines[1].startsWith("done steps=4 seconds="), lines[1]);
+        captureOut(() -> BenchCommand.run("serve-gemm", "--size", "0", "--threads", "1"), exit);
+        assertNotEquals(0, exit[0]);
+    }
+
     /** A miniature step (every product of a 2-image, 1-block ViT): one line per product and the total. */
     @Test
     void gemmStepListsEveryProductAndTheStepTotal() {

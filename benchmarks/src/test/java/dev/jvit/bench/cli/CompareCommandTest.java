@@ -85,6 +85,11 @@ class CompareCommandTest {
         assertTrue(r.memory().get(0).figures().jvitHeapPeakBytes() > 0);
         assertEquals(-1, r.memory().get(0).figures().torchPeakRssBytes());
         assertTrue(r.command().startsWith("./jvit bench compare --config mnist-tiny"), r.command());
+        CompareResults.Gemm g = r.gemm().get(0);
+        assertEquals(16, g.size());
+        assertEquals(1, g.jvitRounds().size(), "one timed round, as --rounds asks");
+        assertEquals(g.jvit(), g.jvitRounds().get(0));
+        assertTrue(g.productsPerRound() >= 1 && g.torchRounds().isEmpty() && g.torch() == null, g.toString());
 
         Path page = dir.resolve("BENCHMARKS.md");
         String rep = run(exit, "report", "--input", json.toString(), "--output", page.toString(), "--plots",

@@ -37,17 +37,6 @@ class CompareFormatTest {
     }
 
     @Test
-    void parsesBothGemmTimers() {
-        assertEquals(150.2, CompareFormat.parseGflops("sgemm 512x512x512 threads=2 kernel=packed: 150.2 GFLOP/s\n"));
-        assertEquals(88.4, CompareFormat.parseGflops("some warning\ntorch 512x512x512 threads=1: 88.4 GFLOP/s"));
-        assertEquals(0.00123, CompareFormat.parseGflops("sgemm 8x8x8 threads=1 kernel=scalar: 0.00123 GFLOP/s"));
-        assertEquals(1.5e-5, CompareFormat.parseGflops("sgemm 1x1x1 threads=1 kernel=scalar: 1.50e-05 GFLOP/s"));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CompareFormat.parseGflops("Traceback: boom"));
-        assertTrue(e.getMessage().contains("Traceback: boom"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> CompareFormat.parseGflops(""));
-    }
-
-    @Test
     void parsesServerReplies() {
         Map<String, String> r = CompareFormat.parseReply("ready params=1994 torch=1.13.0 threads=2 rss_after_build_kb=242292\n", "ready", "PyTorch");
         assertEquals(Map.of("params", "1994", "torch", "1.13.0", "threads", "2", "rss_after_build_kb", "242292"), r);

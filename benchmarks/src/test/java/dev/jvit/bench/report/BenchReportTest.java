@@ -27,8 +27,9 @@ class BenchReportTest {
                 List.of(new CompareResults.Train("mnist-tiny", 128, 10, 2400, 3200.0, List.of(2400.0), List.of(3200.0)),
                         new CompareResults.Train("mnist-small", 128, 2, 500, 200.0, List.of(500.0), List.of(200.0)),
                         new CompareResults.Train("vit-ti16", 8, 1, 4.25, null, List.of(4.25), List.of())),
-                List.of(new CompareResults.Gemm(256, 50, 100.0), new CompareResults.Gemm(512, 95, 100.0),
-                        new CompareResults.Gemm(1024, 80, 100.0)),
+                List.of(new CompareResults.Gemm(256, 50, 100.0, 100, List.of(50.0), List.of(100.0)),
+                        new CompareResults.Gemm(512, 95, 100.0, 10, List.of(95.0), List.of(100.0)),
+                        new CompareResults.Gemm(1024, 80, 100.0, 1, List.of(80.0), List.of(100.0))),
                 List.of(new CompareResults.Memory("mnist-small", 128, new MemoryFigures(600 * mb, 120 * mb, -1, 545 * mb, 240 * mb, -1))));
     }
 

@@ -8,20 +8,22 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A training step built once in another process and timed on request, one command a line on its stdin and
- * one reply a line on its stdout: {@code ready key=value ...} when built, then {@code steps N} answered by
- * {@code done steps=N seconds=T}, {@code memory} by {@code memory key=value ...}, and {@code quit}. PyTorch's
- * side is reference/vit_torch.py {@code --serve}; jvit's is {@code bench serve-train} ({@link TrainStepServer})
- * in a child JVM, so that each preset is timed in a JVM of its own and the rounds of both sides still alternate.
+ * A unit of work built once in another process and timed on request (a training step, or one SGEMM), one
+ * command a line on its stdin and one reply a line on its stdout: {@code ready key=value ...} when built, then
+ * {@code steps N} answered by {@code done steps=N seconds=T}, {@code memory} by {@code memory key=value ...}
+ * (training servers only), and {@code quit}. PyTorch's side is reference/vit_torch.py {@code --serve} or
+ * benchmarks/scripts/torch_matmul.py {@code serve}; jvit's is {@code bench serve-train} ({@link TrainStepServer})
+ * or {@code bench serve-gemm} in a child JVM, so that each preset and size is timed in a JVM of its own and the
+ * rounds of both sides still alternate.
  */
-public final class TrainServer implements AutoCloseable {
+public final class StepServer implements AutoCloseable {
     private final Process process;
     private final String who;
     private final BufferedReader in;
     private final Map<String, String> ready;
 
     /** Wraps a started server process and waits for its "ready" line; who names it in error messages. */
-    public TrainServer(Process process, String who) throws IOException {
+    public StepServer(Process process, String who) throws IOException {
         this.process = process;
         this.who = who;
         this.in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
@@ -38,7 +40,7 @@ public final class TrainServer implements AutoCloseable {
         return ready;
     }
 
-    /** Runs n steps and returns the seconds they took, as the server timed them. */
+    /** Runs n steps (n products, for a GEMM server) and returns the seconds they took, as the server timed them. */
     public double steps(int n) throws IOException {
         send("steps " + n);
         return Double.parseDouble(CompareFormat.parseReply(in.readLine(), "done", who).get("seconds"));

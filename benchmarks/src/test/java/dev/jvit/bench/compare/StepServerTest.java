@@ -16,8 +16,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** Both ends of the training-server protocol: jvit's server on a script of commands, the client on real processes. */
-class TrainServerTest {
+/** Both ends of the step-server protocol: jvit's servers on a script of commands, the client on real processes. */
+class StepServerTest {
 
     private static List<String> serve(String commands) throws IOException {
         TrainStep step = new TrainStep("mnist-tiny", 2, Device.CPU, 1);
@@ -46,17 +46,32 @@ class TrainServerTest {
         assertEquals(2, serve("steps 1").size(), "the end of input ends the loop like quit");
     }
 
+    /** A server without memory figures (the GEMM server's kind) counts its steps and refuses "memory". */
+    @Test
+    void aServerWithoutMemoryRunsEveryStepAndRefusesMemory() throws IOException {
+        int[] calls = new int[1];
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        ServedSteps.serve("size=8", () -> calls[0]++, null, new BufferedReader(new StringReader("steps 3\nmemory\nsteps 2\n")),
+                new PrintStream(buf, true, StandardCharsets.UTF_8));
+        List<String> lines = buf.toString(StandardCharsets.UTF_8).lines().toList();
+        assertEquals(List.of("ready size=8"), lines.subList(0, 1));
+        assertEquals("3", CompareFormat.parseReply(lines.get(1), "done", "jvit").get("steps"));
+        assertEquals("error unknown command 'memory' (expected: steps N, quit)", lines.get(2));
+        assertEquals("2", CompareFormat.parseReply(lines.get(3), "done", "jvit").get("steps"));
+        assertEquals(5, calls[0], "every step requested ran, and nothing else");
+    }
+
     @Test
     void clientReadsAServerAndNamesOneThatDiesBeforeReplying() throws IOException {
         Process ok = new ProcessBuilder("sh", "-c",
                 "echo 'ready params=7'; while read c n; do [ \"$c\" = quit ] && exit 0; echo \"done steps=$n seconds=0.5\"; done")
                 .start();
-        try (TrainServer s = new TrainServer(ok, "test")) {
+        try (StepServer s = new StepServer(ok, "test")) {
             assertEquals("7", s.ready().get("params"));
             assertEquals(0.5, s.steps(3));
         }
         Process dies = new ProcessBuilder("sh", "-c", "exit 3").start();
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> new TrainServer(dies, "jvit"));
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> new StepServer(dies, "jvit"));
         assertTrue(e.getMessage().contains("the jvit process ended before replying 'ready'"), e.getMessage());
     }
 }
