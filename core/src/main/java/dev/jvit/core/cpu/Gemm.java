@@ -23,6 +23,22 @@ public interface Gemm {
                float[] c, int cOff, int ldc, boolean accumulate);
 
     /**
+     * C = A B + bias, the bias row added to every row of C (bias[biasOff + j] to column j): a Linear layer's
+     * forward. The default fills C's rows with the bias and accumulates the product onto them; an implementation
+     * may start C's blocks from the bias wherever it likes, but must give the same bits as the default (each
+     * element is the product's sum plus its bias, added last).
+     */
+    default void sgemmBias(int m, int n, int k,
+                           float[] a, int aOff, int aRowStride, int aColStride,
+                           float[] b, int bOff, int bRowStride, int bColStride,
+                           float[] bias, int biasOff, float[] c, int cOff, int ldc) {
+        GemmChecks.check(m, n, k, a, aOff, aRowStride, aColStride, b, bOff, bRowStride, bColStride, c, cOff, ldc);
+        GemmChecks.checkBias(bias, biasOff, n);
+        for (int i = 0; i < m; i++) System.arraycopy(bias, biasOff, c, cOff + i * ldc, n);
+        sgemm(m, n, k, a, aOff, aRowStride, aColStride, b, bOff, bRowStride, bColStride, c, cOff, ldc, true);
+    }
+
+    /**
      * count independent products of one shape and one set of strides, matrix i reading A at aOffs[i], B at
      * bOffs[i] and writing C at cOffs[i] (the attention heads of a batch). Equal entries in bOffs mean a B
      * shared by the batch, which an implementation may pack once. Every matrix is computed by one sgemm-like

@@ -25,6 +25,15 @@ final class GemmChecks {
         span("B", b, bOff, k, bRowStride, n, bColStride);
     }
 
+    /** The bias of {@link Gemm#sgemmBias}: n values from biasOff. */
+    static void checkBias(float[] bias, int biasOff, int n) {
+        if (bias == null) throw new IllegalArgumentException("sgemmBias needs a bias, got null");
+        if (n > 0 && (biasOff < 0 || (long) biasOff + n > bias.length)) {
+            throw new IllegalArgumentException("sgemmBias bias of " + n + " values from offset " + biasOff
+                    + " lies outside its array of length " + bias.length);
+        }
+    }
+
     /** A batch needs a count >= 0 and an offset for every matrix in each operand. */
     static void checkBatch(int count, int[] aOffs, int[] bOffs, int[] cOffs) {
         if (count < 0) throw new IllegalArgumentException("sgemmBatch count must be >= 0, got " + count);

@@ -152,6 +152,54 @@ class GemmTest {
     }
 
     /**
+     * sgemmBias starts C's blocks from the bias inside the packed loops: bitwise what the interface's default
+     * (fill C with the bias rows, then accumulate) gives with the same kernels, on every path a block can take
+     * (A read in place or packed, edge tiles of one vector and less, several KC steps, several MC and NC
+     * blocks, N split over threads for a short A, split-K, k = 0), with one and two threads, a bias at an
+     * offset, and C embedded with ldc > n (nothing outside C written); and within rounding of ScalarGemm.
+     */
+    @Test
+    void biasStartsEveryBlockAsTheDefaultWould() {
+        SplittableRandom rnd = new SplittableRandom(11);
+        int kc = PackedGemm.Blocking.ZEN4.kc();
+        int[][] shapes = {{6400 / 50, 192, 64}, {803, 8, 8}, {97, NR + 3, 33}, {50, 7, 9}, {130, 300, 70},
+                {20, 1000, 300}, {64, 192, 2 * kc + 5}, {300, 64, kc + 1}, {5, 3, 0}, {1, 1, 1}};
+        for (int[] s : shapes) {
+            int m = s[0], n = s[1], k = s[2];
+            for (Gemm g : List.of(packed, packA, tinyBlocks, tinyInPlace)) {
+                Gemm viaDefault = new Gemm() { // the interface's sgemmBias over the same sgemm
+                    public String name() { return "default over " + g.name(); }
+                    public void sgemm(int m1, int n1, int k1, float[] a, int ao, int ars, int acs, float[] b, int bo,
+                                      int brs, int bcs, float[] c, int co, int ldc, boolean acc) {
+                        g.sgemm(m1, n1, k1, a, ao, ars, acs, b, bo, brs, bcs, c, co, ldc, acc);
+                    }
+                };
+                for (boolean transB : new boolean[] {false, true}) {
+                    float[] a = random(rnd, m * k + 1), b = random(rnd, k * n + 1), bias = random(rnd, n + 2);
+                    int brs = transB ? 1 : n, bcs = transB ? k : 1, ldc = n + 3, cOff = 2;
+                    float[] c0 = random(rnd, cOff + m * ldc + 1);
+                    float[] expected = c0.clone(), reference = c0.clone();
+                    viaDefault.sgemmBias(m, n, k, a, 1, k, 1, b, 1, brs, bcs, bias, 2, expected, cOff, ldc);
+                    ref.sgemmBias(m, n, k, a, 1, k, 1, b, 1, brs, bcs, bias, 2, reference, cOff, ldc);
+                    for (int threads : new int[] {1, 2}) {
+                        Parallel.setThreads(threads);
+                        float[] actual = c0.clone();
+                        g.sgemmBias(m, n, k, a, 1, k, 1, b, 1, brs, bcs, bias, 2, actual, cOff, ldc);
+                        String what = g.name() + " " + m + "x" + n + "x" + k + " transB=" + transB + " threads=" + threads;
+                        assertArrayEquals(expected, actual, what + ": differs bitwise from the default");
+                        assertRelativeError(reference, actual, 1e-5, what + " against ScalarGemm");
+                    }
+                }
+            }
+        }
+        float[] c = new float[4];
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> packed.sgemmBias(2, 2, 1, new float[2], 0, 1, 1, new float[2], 0, 2, 1, new float[1], 0, c, 0, 2));
+        assertTrue(e.getMessage().contains("bias of 2 values from offset 0") && e.getMessage().contains("length 1"),
+                e.getMessage());
+    }
+
+    /**
      * sgemmBatch against one ScalarGemm call per matrix: every transposition combination, B shared by the
      * whole batch (packed once) or one per matrix, matrices laid out with gaps, accumulate, one and two
      * threads, the tiny-block GEMM (B too big to share in one block) and the default sequential loop.
