@@ -42,7 +42,7 @@ class ParallelTest {
                 for (int i = from; i < to; i++) hits.incrementAndGet(i);
             });
             for (int i = 0; i < n; i++) assertEquals(1, hits.get(i), "index " + i + " of " + n);
-            int chunks = Math.min(4, n);
+            int chunks = Parallel.chunkCount(n, 1, 4);
             assertEquals(chunks, ranges.size(), "one call per chunk for n = " + n);
             ranges.sort(java.util.Comparator.comparingInt(r -> r[0]));
             for (int c = 0; c < chunks; c++) {
@@ -50,6 +50,18 @@ class ParallelTest {
                         ranges.get(c), "chunk " + c + " of n = " + n);
             }
         }
+    }
+
+    /** One chunk per thread for little work, a few per thread (claimed one at a time) for more, never below grain. */
+    @Test
+    void chunkCountsGrowWithTheWork() {
+        assertEquals(2, Parallel.chunkCount(2, 1, 4));
+        assertEquals(4, Parallel.chunkCount(7, 1, 4), "under two grains a thread: one chunk each");
+        assertEquals(8, Parallel.chunkCount(9, 1, 4), "two grains a thread: two chunks each");
+        assertEquals(16, Parallel.chunkCount(1000, 1, 4));
+        assertEquals(3, Parallel.chunkCount(100, 30, 4), "no chunk under its grain");
+        assertEquals(1, Parallel.chunkCount(1000, 1, 1), "one thread runs inline");
+        assertEquals(8, Parallel.chunkCount(6400, 100, 2));
     }
 
     @Test
@@ -121,7 +133,8 @@ class ParallelTest {
             Parallel.setThreads(t);
             List<int[]> ranges = Collections.synchronizedList(new ArrayList<>());
             Parallel.forRange(90, 1, (from, to) -> ranges.add(new int[] {from, to}));
-            assertEquals(t, ranges.size(), "chunks with " + t + " threads");
+            assertEquals(Parallel.chunkCount(90, 1, t), ranges.size(), "chunks with " + t + " threads");
+            assertEquals(t == 1 ? 1 : 4 * t, ranges.size(), "chunks with " + t + " threads");
         }
         assertThrows(IllegalArgumentException.class, () -> Parallel.setThreads(0));
     }
