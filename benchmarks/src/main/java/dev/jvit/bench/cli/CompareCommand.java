@@ -9,6 +9,7 @@ import dev.jvit.bench.compare.CompareResults;
 import dev.jvit.bench.compare.MemoryFigures;
 import dev.jvit.bench.compare.PythonTorch;
 import dev.jvit.bench.compare.StepServer;
+import dev.jvit.bench.compare.WarmUp;
 import dev.jvit.core.Device;
 import dev.jvit.core.Parallel;
 import dev.jvit.vit.model.Models;
@@ -45,6 +46,8 @@ final class CompareCommand implements Callable<Integer> {
     /** What --config all compares: the registry without the two big ViTs (minutes per step on a CPU). */
     static final List<String> ALL = Models.names().stream()
             .filter(n -> !n.equals("vit-s16") && !n.equals("vit-b16")).toList();
+    /** The longest warm-up, as a multiple of the minimum: a side still getting faster is warmed up to this. */
+    private static final int WARMUP_LIMIT = 3;
     /** SGEMM warm-up per side: the JIT compiles the micro-kernel within the first second or two. */
     private static final double GEMM_WARMUP_SECONDS = 3;
     /** Length of one timed SGEMM round: long enough to time, short enough for the sides to alternate often. */
@@ -80,8 +83,8 @@ final class CompareCommand implements Callable<Integer> {
     // 638, 721, 678, 789 img/s over seconds 4 to 11 and held 760-860 after 12 s (C2 compiles the vector
     // kernels on the same two cores the workers use); a 5 s warm-up timed jvit at 320-565 img/s.
     @Option(names = "--warmup-seconds", defaultValue = "15",
-            description = "...and at least this long (the JIT compiles for seconds; PyTorch gets the same). Default: ${DEFAULT-VALUE}; "
-                    + "at most 3 for SGEMM.")
+            description = "...and at least this long (the JIT compiles for seconds; PyTorch gets the same), then on while "
+                    + "a side still gets faster, up to three times as long. Default: ${DEFAULT-VALUE}; at most 3 for SGEMM.")
     double warmupSeconds;
 
     @Option(names = "--round-seconds", defaultValue = "3", description = "Target length of a round when --steps is not given. Default: ${DEFAULT-VALUE}.")
@@ -181,8 +184,8 @@ final class CompareCommand implements Callable<Integer> {
                 "--threads", Integer.toString(t), "--device", device, "--seed", "42");
         try (StepServer jvit = jvitServer(serve);
              StepServer torch = py == null ? null : py.trainServer(script, configJson(model), b, torchDevice)) {
-            double jvitStep = warm(jvit, warmupSeconds);
-            double torchStep = torch == null ? 0 : warm(torch, warmupSeconds);
+            double jvitStep = warm(jvit, warmupSeconds, roundSeconds);
+            double torchStep = torch == null ? 0 : warm(torch, warmupSeconds, roundSeconds);
             int n = steps != null ? steps
                     : (int) Math.max(1, Math.min(200, Math.round(roundSeconds / Math.max(jvitStep, torchStep))));
             List<Double> jr = new ArrayList<>(), tr = new ArrayList<>();
@@ -222,8 +225,8 @@ final class CompareCommand implements Callable<Integer> {
         List<String> serve = List.of("serve-gemm", "--size", Integer.toString(n), "--threads", Integer.toString(t));
         try (StepServer jvit = jvitServer(serve); StepServer torch = py == null ? null : py.gemmServer(script, n)) {
             double seconds = Math.min(warmupSeconds, GEMM_WARMUP_SECONDS);
-            double jvitProduct = warm(jvit, seconds);
-            double torchProduct = torch == null ? 0 : warm(torch, seconds);
+            double jvitProduct = warm(jvit, seconds, GEMM_ROUND_SECONDS);
+            double torchProduct = torch == null ? 0 : warm(torch, seconds, GEMM_ROUND_SECONDS);
             int products = (int) Math.max(1, Math.min(1_000_000,
                     Math.round(GEMM_ROUND_SECONDS / Math.max(jvitProduct, torchProduct))));
             List<Double> jr = new ArrayList<>(), tr = new ArrayList<>();
@@ -255,16 +258,13 @@ final class CompareCommand implements Callable<Integer> {
         }
     }
 
-    /** Runs at least --warmup steps and the given seconds; returns the seconds per step of the last batch of steps. */
-    private double warm(StepServer side, double seconds) throws IOException {
-        double total = side.steps(warmup), perStep = total / warmup;
-        while (total < seconds) {
-            int n = (int) Math.max(1, Math.min(1_000_000, (seconds - total) / perStep));
-            double s = side.steps(n);
-            total += s;
-            perStep = s / n;
-        }
-        return perStep;
+    /**
+     * Warms a side up ({@link WarmUp}: at least --warmup steps and the given seconds, then windows of a round's
+     * length while it still gets faster, for at most {@value #WARMUP_LIMIT} times the seconds); returns the
+     * seconds per step of its last window.
+     */
+    private double warm(StepServer side, double seconds, double window) throws IOException {
+        return WarmUp.run(side::steps, warmup, seconds, window, WARMUP_LIMIT * seconds).secondsPerStep();
     }
 
     /** The preset as reference/vit_torch.py reads it: the registry entry's reference description. */

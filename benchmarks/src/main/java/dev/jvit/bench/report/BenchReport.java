@@ -157,9 +157,10 @@ public final class BenchReport {
               dropout active where the preset has it. Both sides run as server processes driven by the Java harness,
               one pair per preset (jvit's in a fresh JVM, `bench serve-train`, so no preset runs in the JIT state another
               left; PyTorch's `reference/vit_torch.py --serve`), so the two sides alternate: each warms up (at least 3
-              steps and 15 s by default), then in each of 5 rounds both run the same number of steps (enough for about
-              3 s on the slower side), jvit first in even rounds and PyTorch first in odd ones; the tables give the
-              medians.
+              steps and 15 s by default, then on in 3 s windows until two in a row are no more than 3% faster than the
+              best before them, at most 45 s: the same rule for both), then in each of 5 rounds both run the same number
+              of steps (enough for about 3 s on the slower side), jvit first in even rounds and PyTorch first in odd
+              ones; the tables give the medians.
             - **Threads**: jvit `Parallel.setThreads(T)`; PyTorch `torch.set_num_threads(T)` with `OPENBLAS_NUM_THREADS`,
               `OMP_NUM_THREADS` = T and `OPENBLAS_CORETYPE` / `OPENBLAS_L2_SIZE` removed from its environment so OpenBLAS
               picks its own kernel. `OMP_WAIT_POLICY=passive` by default: on this shared 2-vCPU machine PyTorch's
@@ -176,8 +177,8 @@ public final class BenchReport {
               by the JVM reports the JVM's size there.
             - **SGEMM**: jvit's packed Vector API GEMM (`bench serve-gemm`, a fresh JVM per size) against
               `benchmarks/scripts/torch_matmul.py` (`torch.matmul` into a preallocated output), both as servers like the
-              training steps: 3 s of warm-up each, then the rounds alternate (about 1 s each, 5 by default) and the
-              medians are compared. `./jvit bench gemm --size n --threads T` is the same kernel timed on its own.
+              training steps: at least 3 s of warm-up each (then 1 s windows by the same rule, at most 9 s), then the
+              rounds alternate (about 1 s each, 5 by default) and the medians are compared. `./jvit bench gemm --size n --threads T` is the same kernel timed on its own.
             - The machines these run on are shared with other builds: the load average beside each table says how busy
               the machine was. Figures on a loaded machine vary by tens of percent from run to run; the ratios, measured
               side by side, vary less.
