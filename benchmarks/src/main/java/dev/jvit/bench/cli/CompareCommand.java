@@ -215,11 +215,12 @@ final class CompareCommand implements Callable<Integer> {
 
     /**
      * SGEMM GFLOP/s of n x n operands, both sides as servers ({@code bench serve-gemm} in a fresh child JVM,
-     * torch_matmul.py {@code serve}) timed in --rounds alternating rounds of about {@value #GEMM_ROUND_SECONDS} s
-     * after {@value #GEMM_WARMUP_SECONDS} s of warm-up each (less if --warmup-seconds says so), the medians printed. Timed instead as one run of several
-     * seconds per side, one after the other, the ratio at 1024 moved from 0.63 to 0.94 between two runs an hour
-     * apart on the shared build machine, whose speed drifts over seconds to minutes: short alternating rounds
-     * put both sides under the same drift.
+     * torch_matmul.py {@code serve}) timed in --rounds alternating rounds of about {@value #GEMM_ROUND_SECONDS} s,
+     * the medians printed. Each side first warms up for {@value #GEMM_WARMUP_SECONDS} s (less if --warmup-seconds
+     * says so), then on by {@link #warm}'s rule. Timed instead as one run of several seconds per side, one after
+     * the other, the ratio at 1024 moved from 0.63 to 0.94 between two runs an hour apart on the shared build
+     * machine, whose speed drifts over seconds to minutes: short alternating rounds put both sides under the
+     * same drift.
      */
     private CompareResults.Gemm gemmOne(int n, int t, PythonTorch py, Path script) throws IOException {
         List<String> serve = List.of("serve-gemm", "--size", Integer.toString(n), "--threads", Integer.toString(t));
