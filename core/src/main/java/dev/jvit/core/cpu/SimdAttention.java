@@ -42,18 +42,19 @@ final class SimdAttention {
     }
 
     /**
-     * Scratch floats one head needs: a transposed, padded D x NP operand, the scaled q, one N x NP block, and
-     * the transposing tile of {@link #coefColumnsTimesRows} (8 vectors of the widest shape).
+     * Scratch floats one head needs: a transposed, padded D x NP operand, the scaled q, two N x NP blocks (the
+     * scores and their exps), and the transposing tile of {@link #coefColumnsTimesRows} (8 vectors of the
+     * widest shape).
      */
     static int scratchFloats(int n, int d) {
         int np = paddedRow(n);
-        return d * np + n * d + n * np + 8 * 16;
+        return d * np + n * d + 2 * n * np + 8 * 16;
     }
 
     static void forward(float[] qkv, int qBase, int kBase, int vBase, int rs, int n, int d,
                         float scale, float[] probs, int pOff, float[] out, int oOff, int ors, float[] scratch) {
         int np = vectorRow(n);
-        int kt = 0, qs = kt + d * np, sc = qs + n * d;
+        int kt = 0, qs = kt + d * np, sc = qs + n * d, ex = sc + n * np;
         transposePadded(qkv, kBase, rs, n, d, np, scratch, kt);
         FloatVector vscale = FloatVector.broadcast(S, scale);
         int db = S.loopBound(d);
@@ -63,7 +64,7 @@ final class SimdAttention {
             for (; t < d; t++) scratch[o + t] = qkv[q + t] * scale;
         }
         rowsTimesColumns(scratch, qs, d, scratch, kt, n, np, d, scratch, sc);
-        softmaxPaddedRows(scratch, sc, n, np, probs, pOff);
+        softmaxPaddedRows(scratch, sc, ex, n, np, probs, pOff);
         coefTimesRows(probs, pOff, n, 1, qkv, vBase, rs, n, d, out, oOff, ors);
     }
 
@@ -186,42 +187,66 @@ final class SimdAttention {
     }
 
     /**
-     * Softmax of each row of the n x np block at c[off] over its first n entries, written to probs (rows of n
-     * at pOff); the block is left holding the exps. The padding of a row is masked to -inf as it is read, so it
-     * comes out of the exp as 0 and never reaches probs. One exp call covers the whole block (a row is only a
-     * few vectors, so per row the call and its loop would cost as much as the exps); each row's sum is a fixed
-     * {@link LaneSums} tree, its max {@link LaneSums#max}, an order-free compare-and-blend tree (Java's max would add NaN and -0
-     * fix-ups to each of them: a NaN score gives a NaN row either way, through the exp). Each row's last n mod L
-     * probabilities are stored through a mask. One mnist-tiny head (N = 50): 2.5-2.7 us for softmax and
-     * store, against 3.1-3.4 us with Arrays.fill padding, reduceLanes(MAX), a scaling pass and a copy.
+     * e^-40: a row whose exps, taken against the head's max, sum to less than this is redone against its own
+     * max. Above it the row's largest exp is at least e^-40 / N, so the terms flushed to 0 (below 2^-126) are
+     * under e^-47 of it: nothing a float sum could hold.
      */
-    private static void softmaxPaddedRows(float[] c, int off, int n, int np, float[] probs, int pOff) {
+    private static final float MIN_SHARED_SUM = 4.248354e-18f;
+
+    /**
+     * Softmax of each row of the n x np block of scores at c[off] over its first n entries, written to probs
+     * (rows of n at pOff); the exps go to the block at c[eOff], and the scores' padding is set to -inf. The
+     * exps are taken against the max of the whole head, found with vertical compares and one reduction across
+     * lanes, instead of each row's own max: every row's max and its shuffle tree were a dependency chain as
+     * long as the row's exps (about 45 of 165 cycles a row of mnist-tiny). Softmax does not depend on what is
+     * subtracted; a row far below the head's max would lose its small terms to underflow, so a row whose sum
+     * is under {@link #MIN_SHARED_SUM} (or NaN) is redone against its own max. The padding comes out of the exp
+     * as 0 and never reaches probs; each row's sum is a fixed {@link LaneSums} tree, and the maxima are
+     * compare-and-blend (Java's max would add NaN and -0 fix-ups: a NaN score gives a NaN row either way,
+     * through the exp). Each row's last n mod L probabilities are stored through a mask.
+     */
+    private static void softmaxPaddedRows(float[] c, int off, int eOff, int n, int np, float[] probs, int pOff) {
         int lastV = np - L;
         VectorMask<Float> pad = S.indexInRange(lastV, n).not(); // lanes of a row's last vector past n
         FloatVector minusInf = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+        FloatVector m0 = minusInf, m1 = minusInf; // two chains: rows do not wait for each other
         for (int i = 0; i < n; i++) {
             int row = off + i * np;
             FloatVector last = FloatVector.fromArray(S, c, row + lastV).blend(minusInf, pad);
-            FloatVector m = last;
+            last.intoArray(c, row + lastV);
+            m1 = m1.blend(last, m1.lt(last));
             for (int j = 0; j < lastV; j += L) {
                 FloatVector x = FloatVector.fromArray(S, c, row + j);
-                m = m.blend(x, m.lt(x));
+                m0 = m0.blend(x, m0.lt(x));
             }
-            m = LaneSums.max(m); // every lane now holds the row's max
-            for (int j = 0; j < lastV; j += L) FloatVector.fromArray(S, c, row + j).sub(m).intoArray(c, row + j);
-            last.sub(m).intoArray(c, row + lastV);
         }
-        SimdMath.expNonPositive(c, off, c, off, n * np); // every score minus its row max: <= 0 or -inf
+        float headMax = LaneSums.max(m0.blend(m1, m0.lt(m1))).lane(0);
+        SimdMath.expNonPositive(c, off, headMax, c, eOff, n * np);
         int whole = S.loopBound(n);
         VectorMask<Float> rest = S.indexInRange(whole, n);
         for (int i = 0; i < n; i++) {
-            int row = off + i * np, p = pOff + i * n;
-            FloatVector sum = FloatVector.fromArray(S, c, row);
-            for (int j = L; j < np; j += L) sum = sum.add(FloatVector.fromArray(S, c, row + j));
-            FloatVector inv = FloatVector.broadcast(S, 1f / LaneSums.sum(sum));
-            for (int j = 0; j < whole; j += L) FloatVector.fromArray(S, c, row + j).mul(inv).intoArray(probs, p + j);
-            if (whole < n) FloatVector.fromArray(S, c, row + whole).mul(inv).intoArray(probs, p + whole, rest);
+            int row = off + i * np, e = eOff + i * np, p = pOff + i * n;
+            float total = rowSum(c, e, np);
+            if (!(total >= MIN_SHARED_SUM)) { // far below the head's max, or NaN: against its own max
+                FloatVector m = FloatVector.fromArray(S, c, row);
+                for (int j = L; j < np; j += L) {
+                    FloatVector x = FloatVector.fromArray(S, c, row + j);
+                    m = m.blend(x, m.lt(x));
+                }
+                SimdMath.expNonPositive(c, row, LaneSums.max(m).lane(0), c, e, np);
+                total = rowSum(c, e, np);
+            }
+            FloatVector inv = FloatVector.broadcast(S, 1f / total);
+            for (int j = 0; j < whole; j += L) FloatVector.fromArray(S, c, e + j).mul(inv).intoArray(probs, p + j);
+            if (whole < n) FloatVector.fromArray(S, c, e + whole).mul(inv).intoArray(probs, p + whole, rest);
         }
+    }
+
+    /** The sum of the np floats at x[off], by the fixed {@link LaneSums} tree. */
+    private static float rowSum(float[] x, int off, int np) {
+        FloatVector sum = FloatVector.fromArray(S, x, off);
+        for (int j = L; j < np; j += L) sum = sum.add(FloatVector.fromArray(S, x, off + j));
+        return LaneSums.sum(sum);
     }
 
     /**

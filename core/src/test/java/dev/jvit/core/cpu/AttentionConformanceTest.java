@@ -60,6 +60,34 @@ class AttentionConformanceTest {
         }
     }
 
+    /**
+     * The SIMD softmax takes its exps against the whole head's max: rows far below it (here one row's scores
+     * reach 400, another's are all 0, another's near -300) must come out as their own softmax, not 0/0.
+     */
+    @Test
+    void rowsFarBelowTheHeadsMaxKeepTheirOwnSoftmax() {
+        Random r = new Random(9);
+        int b = 1, n = 13, h = 1, d = 4;
+        NDArray qkv = randn(r, b, n, 3 * h * d);
+        float[] x = qkv.toFloatArray();
+        for (int j = 0; j < n; j++) x[j * 3 * d + d] = 0.5f + r.nextFloat() / 2; // k[j][0] in [0.5, 1]
+        for (int t = 0; t < d; t++) {
+            x[t] = t == 0 ? 400f : 0f; // row 0: scores 200 to 400
+            x[3 * d + t] = 0f; // row 1: every score 0
+            x[2 * 3 * d + t] = t == 0 ? -300f : 0f; // row 2: scores -300 to -150
+        }
+        qkv = NDArray.of(x, b, n, 3 * h * d);
+        NDArray dOut = randn(r, b, n, h * d);
+        AttentionResult ref = AttentionReference.forward(qkv, h, 1f);
+        AttentionResult got = CpuBackend.simd().attention(qkv, h, 1f);
+        float[] p = got.probs().toFloatArray();
+        for (int j = 0; j < n; j++) assertTrue(Math.abs(p[n + j] - 1f / n) < 1e-6, "row 1 is uniform: " + p[n + j]);
+        assertTrue(relErr(ref.probs(), got.probs()) < 1e-6, "probs " + relErr(ref.probs(), got.probs()));
+        assertTrue(relErr(ref.output(), got.output()) < 1e-6, "output " + relErr(ref.output(), got.output()));
+        assertTrue(relErr(AttentionReference.backward(qkv, ref.probs(), dOut, h, 1f),
+                CpuBackend.simd().attentionBackward(qkv, got.probs(), dOut, h, 1f)) < 1e-5);
+    }
+
     @Test
     void stridedQkvViewIsRead() {
         Random r = new Random(5);

@@ -570,7 +570,7 @@ class KernelConformanceTest {
 
     /**
      * The softmax exp: within 2 ulp of Math.exp for every x in [ln 2^-126, 0], 0 below that and for -inf, NaN
-     * for NaN; in place too.
+     * for NaN; in place too, and with a shift the same as on the shifted inputs.
      */
     @Test
     void expNonPositiveMatchesMathExpOnItsDomain() {
@@ -582,9 +582,16 @@ class KernelConformanceTest {
                 Float.NEGATIVE_INFINITY, Float.NaN, -Float.MIN_VALUE};
         System.arraycopy(edges, 0, x, 0, edges.length);
         float[] out = new float[n], inPlace = x.clone();
-        SimdMath.expNonPositive(x, 0, out, 0, n);
-        SimdMath.expNonPositive(inPlace, 0, inPlace, 0, n);
+        SimdMath.expNonPositive(x, 0, 0f, out, 0, n);
+        SimdMath.expNonPositive(inPlace, 0, 0f, inPlace, 0, n);
         assertArrayEquals(out, inPlace, "in place");
+        // shifted: e^(y - 3.5) for y = x + 3.5, exactly the unshifted function of the float y - 3.5
+        float[] y = new float[n], shifted = new float[n], direct = new float[n];
+        for (int i = 0; i < n; i++) y[i] = x[i] + 3.5f;
+        for (int i = 0; i < n; i++) direct[i] = y[i] - 3.5f;
+        SimdMath.expNonPositive(y, 0, 3.5f, shifted, 0, n);
+        SimdMath.expNonPositive(direct, 0, 0f, direct, 0, n);
+        assertArrayEquals(direct, shifted, "shift");
         for (int i = 0; i < n; i++) {
             double want = Math.exp(x[i]);
             String what = "expNonPositive(" + x[i] + ")";
