@@ -190,8 +190,7 @@ final class CompareCommand implements Callable<Integer> {
                     : (int) Math.max(1, Math.min(200, Math.round(roundSeconds / Math.max(jvitStep, torchStep))));
             List<Double> jr = new ArrayList<>(), tr = new ArrayList<>();
             alternate(jvit, torch, n, n * b, jr, tr);
-            double jv = CompareFormat.median(toArray(jr));
-            double tv = tr.isEmpty() ? Double.NaN : CompareFormat.median(toArray(tr));
+            double jv = median(jr), tv = median(tr);
             out.println(CompareFormat.trainLine(model, device, t, jv, tv));
             out.flush();
             trains.add(new CompareResults.Train(model, b, n, jv, tr.isEmpty() ? null : tv, jr, tr));
@@ -232,8 +231,7 @@ final class CompareCommand implements Callable<Integer> {
                     Math.round(GEMM_ROUND_SECONDS / Math.max(jvitProduct, torchProduct))));
             List<Double> jr = new ArrayList<>(), tr = new ArrayList<>();
             alternate(jvit, torch, products, 2.0 * n * n * n * products / 1e9, jr, tr);
-            double jv = CompareFormat.median(toArray(jr));
-            double tv = tr.isEmpty() ? Double.NaN : CompareFormat.median(toArray(tr));
+            double jv = median(jr), tv = median(tr);
             System.out.println(CompareFormat.gemmLine(n, t, jv, tv));
             System.out.flush();
             return new CompareResults.Gemm(n, jv, tr.isEmpty() ? null : tv, products, jr, tr);
@@ -265,7 +263,7 @@ final class CompareCommand implements Callable<Integer> {
      * seconds per step of its last window.
      */
     private double warm(StepServer side, double seconds, double window) throws IOException {
-        return WarmUp.run(side::steps, warmup, seconds, window, WARMUP_LIMIT * seconds).secondsPerStep();
+        return WarmUp.run(side::steps, warmup, seconds, window, WARMUP_LIMIT * seconds);
     }
 
     /** The preset as reference/vit_torch.py reads it: the registry entry's reference description. */
@@ -291,8 +289,9 @@ final class CompareCommand implements Callable<Integer> {
         return env != null && !env.isBlank() ? env : "python3";
     }
 
-    private static double[] toArray(List<Double> xs) {
-        return xs.stream().mapToDouble(Double::doubleValue).toArray();
+    /** The median of a side's round figures; NaN when it ran none (no PyTorch). */
+    private static double median(List<Double> xs) {
+        return xs.isEmpty() ? Double.NaN : CompareFormat.median(xs.stream().mapToDouble(Double::doubleValue).toArray());
     }
 
     private ParameterException bad(String message) {

@@ -26,16 +26,14 @@ public final class WarmUp {
         double run(int n) throws IOException;
     }
 
-    /** What the warm-up did: the seconds it took, and the seconds per step of its last window. */
-    public record Result(double seconds, double secondsPerStep) {}
-
     private WarmUp() {}
 
     /**
      * Runs at least minSteps steps and minSeconds; then windows of about windowSeconds until {@link #PATIENCE}
      * in a row are not {@link #GAIN} faster than the best before them, or maxSeconds have passed in all.
+     * Returns the seconds per step of the last window.
      */
-    public static Result run(Stepper side, int minSteps, double minSeconds, double windowSeconds, double maxSeconds)
+    public static double run(Stepper side, int minSteps, double minSeconds, double windowSeconds, double maxSeconds)
             throws IOException {
         double total = side.run(minSteps), perStep = total / minSteps;
         while (total < minSeconds) {
@@ -57,7 +55,7 @@ public final class WarmUp {
                 best = perStep;
             }
         }
-        return new Result(total, perStep);
+        return perStep;
     }
 
     private static int steps(double seconds, double perStep) {

@@ -148,7 +148,7 @@ public final class PackedGemm implements Gemm {
         GemmChecks.checkBias(bias, biasOff, n);
         if (m == 0 || n == 0) return;
         if (k == 0 || splitsK(m, n, k)) {
-            startFromBias(bias, biasOff, n, c, cOff, ldc, 0, m);
+            startFromBias(bias, biasOff, n, c, cOff, ldc, m);
             if (k > 0) {
                 multiplySplitK(m, n, k, a, aOff, aRowStride, aColStride, b, bOff, bRowStride, bColStride, c, cOff, ldc, true);
             }
@@ -159,12 +159,11 @@ public final class PackedGemm implements Gemm {
     }
 
     /**
-     * Rows [i0, i1) of the cols-wide block of C at cBase set to bias[bo, bo + cols). Rows that follow each other
-     * in memory (the block spans C's width) are copied by doubling: mnist-tiny's 8-float rows cost about 10 ns
-     * per copy whatever its length, so 128 rows take 8 copies instead of 128.
+     * The rows x cols block of C at cBase set to bias[bo, bo + cols) row by row. Rows that follow each other in
+     * memory (the block spans C's width) are copied by doubling: mnist-tiny's 8-float rows cost about 10 ns per
+     * copy whatever its length, so 128 rows take 8 copies instead of 128.
      */
-    private static void startFromBias(float[] bias, int bo, int cols, float[] c, int cBase, int ldc, int i0, int i1) {
-        int base = cBase + i0 * ldc, rows = i1 - i0;
+    private static void startFromBias(float[] bias, int bo, int cols, float[] c, int base, int ldc, int rows) {
         if (rows <= 0) return;
         System.arraycopy(bias, bo, c, base, cols);
         if (cols != ldc) {
@@ -363,7 +362,7 @@ public final class PackedGemm implements Gemm {
         for (int ic = i0; ic < i1; ic += mcBlock) {
             int mc = Math.min(mcBlock, i1 - ic);
             int aBlock = aBase + ic * ars, cBlock = cBase + ic * ldc;
-            if (start != null) startFromBias(start, startOff, nc, c, cBlock, ldc, 0, mc);
+            if (start != null) startFromBias(start, startOff, nc, c, cBlock, ldc, mc);
             if (aInPlace) {
                 int full = mc / MR * MR;
                 macroKernelInPlace(full, nc, kc, a, aBlock, ars, bp, c, cBlock, ldc, add, mine.tile);
@@ -396,7 +395,7 @@ public final class PackedGemm implements Gemm {
             float[] bp = mine.b = grow(mine.b, (q1 - q0) * kc * NR);
             GemmPacking.packB(kc, nc, b, bBase, brs, bcs, bp, 0, q0, q1);
             int j0 = q0 * NR, cols = Math.min(nc, q1 * NR) - j0;
-            if (start != null) startFromBias(start, startOff + j0, cols, c, cBase + j0, ldc, 0, m);
+            if (start != null) startFromBias(start, startOff + j0, cols, c, cBase + j0, ldc, m);
             macroKernel(m, cols, kc, ap, bp, c, cBase + j0, ldc, add, mine.tile);
         });
     }
