@@ -4,6 +4,7 @@ import dev.jvit.autograd.Tensor;
 import dev.jvit.core.Device;
 import dev.jvit.core.Generator;
 import dev.jvit.core.NDArray;
+import dev.jvit.core.cpu.StepArena;
 import dev.jvit.nn.functional.Functional;
 import dev.jvit.nn.optim.AdamW;
 import dev.jvit.vit.model.Models;
@@ -28,6 +29,7 @@ public final class TrainStep {
     private final Models.Built built;
     private final AdamW optimizer;
     private final Tensor images, labels;
+    private final StepArena arena = new StepArena();
 
     /** Builds the model on device and a random batch; seed fixes the weights and the data. */
     public TrainStep(String model, int batch, Device device, long seed) {
@@ -54,14 +56,16 @@ public final class TrainStep {
         return model.startsWith("vit-") || model.equals("swin-t") ? 8 : 128;
     }
 
-    /** One step; returns the loss (read back to the host, which also waits for a device to finish). */
+    /** One step, its arrays recycled from the last step's (as the trainer does); returns the loss (read back to the host, which also waits for a device to finish). */
     public float run() {
-        Tensor logits = built.layer().forward(images);
-        Tensor loss = Functional.crossEntropy(logits, labels);
-        optimizer.zeroGrad();
-        loss.backward();
-        optimizer.step();
-        return loss.item();
+        try (StepArena.Cycle cycle = arena.open()) {
+            Tensor logits = built.layer().forward(images);
+            Tensor loss = Functional.crossEntropy(logits, labels);
+            optimizer.zeroGrad();
+            loss.backward();
+            optimizer.step();
+            return loss.item();
+        }
     }
 
     /**

@@ -23,13 +23,16 @@ import javax.management.openmbean.CompositeData;
 /**
  * The Java heap a training step needs, two ways.
  *
- * <p>The peak: the most heap in use at any one moment over a few steps, garbage the collector had not yet
- * reclaimed included. Between collections the heap in use only grows, so its maximum is reached just before
- * a collection starts, and every collection reports that figure (its "before" usage) in a notification; the
- * peak is the largest of those, or the heap in use at the end if that is larger. It depends on how large the
- * collector lets the young generation grow, so a smaller -Xmx gives a smaller peak. (The earlier probe summed
- * every pool's own peak counter; those peaks fall at different moments, so the sum overstated the peak by
- * up to the old generation's size.)
+ * <p>The peak: the most heap in use at any one moment while training runs on in its steady state, garbage the
+ * collector had not yet reclaimed included. Between collections the heap in use only grows, so its maximum is
+ * reached just before a collection starts, and every collection reports that figure (its "before" usage) in a
+ * notification; the peak is the largest of those, or of the heap in use after each step. It depends on how large
+ * the collector lets the young generation grow, so a smaller -Xmx gives a smaller peak. The steps run on from
+ * where the caller left off, for some seconds and without a System.gc() first: an earlier probe collected first
+ * and then ran three steps, and so missed the garbage that a long run piles up in the old generation (mnist-small
+ * without the {@link dev.jvit.core.cpu.StepArena}: 0.56-1.0 GB by that probe, 1.8 GB before each collection in
+ * the GC log of a 20 s run). (A probe before that summed every pool's own peak counter; those peaks fall at
+ * different moments, so the sum overstated the peak by up to the old generation's size.)
  *
  * <p>The live figure: the heap in use after a System.gc() taken with a step's forward graph alive, which is
  * what must fit.
@@ -37,17 +40,19 @@ import javax.management.openmbean.CompositeData;
 public final class HeapProbe {
     private HeapProbe() {}
 
-    /** {peak bytes, live bytes} over `steps` steps of `step` (already warmed up). */
-    public static long[] measure(TrainStep step, int steps) {
-        return measure(step::run, step::forwardOnly, steps);
+    /** Seconds of steps the peak is taken over: several of G1's collections for the presets measured. */
+    static final double PEAK_SECONDS = 10;
+
+    /** {peak bytes, live bytes} over at least 3 steps and {@link #PEAK_SECONDS} of `step` (already warmed up). */
+    public static long[] measure(TrainStep step) {
+        return measure(step::run, step::forwardOnly, 3, PEAK_SECONDS);
     }
 
     /**
-     * {peak bytes, live bytes}: the peak over `steps` calls of step, the live heap while what forward returns
-     * is still reachable.
+     * {peak bytes, live bytes}: the peak over at least minSteps calls of step taking at least minSeconds, the live
+     * heap while what forward returns is still reachable.
      */
-    public static long[] measure(Runnable step, Supplier<?> forward, int steps) {
-        System.gc();
+    public static long[] measure(Runnable step, Supplier<?> forward, int minSteps, double minSeconds) {
         Set<String> heapPools = heapPoolNames();
         AtomicLong peak = new AtomicLong(heapInUse());
         CountDownLatch explicitGcSeen = new CountDownLatch(1);
@@ -56,8 +61,11 @@ public final class HeapProbe {
         List<NotificationEmitter> emitters = collectors();
         emitters.forEach(e -> e.addNotificationListener(listener, null, null));
         try {
-            for (int i = 0; i < steps; i++) step.run();
-            peak.accumulateAndGet(heapInUse(), Math::max);
+            long start = System.nanoTime();
+            for (int i = 0; i < minSteps || System.nanoTime() - start < minSeconds * 1e9; i++) {
+                step.run();
+                peak.accumulateAndGet(heapInUse(), Math::max);
+            }
             // its notification carries the usage just before it, and arrives (on the JDK's service thread) after
             // those of the steps' collections
             System.gc();

@@ -15,8 +15,8 @@ import java.util.function.LongSupplier;
  * after mnist-tiny ran at 340-530 img/s in about half the runs against 600-900 alone, its vector kernels
  * deoptimised when the head width changed (D = 4 to 16) and for a while run as the Vector API's Java fallback.
  * A user trains one model per JVM; the benchmark should time that. {@code memory} measures the heap here,
- * after the timed rounds ({@link HeapProbe}: a probe in a JVM that has run three steps reports a peak of G1's
- * start-up sizing, mnist-small's 2.7 GB where the JVM that trained it peaks under 1 GB).
+ * after the timed rounds, over 10 s more of steps ({@link HeapProbe}: a probe in a JVM that has run only a few
+ * steps reports G1's start-up sizing, not the heap of a run).
  */
 public final class TrainStepServer {
     private TrainStepServer() {}
@@ -29,7 +29,7 @@ public final class TrainStepServer {
         String ready = String.format(Locale.ROOT, "params=%d threads=%d batch=%d", step.parameterCount(), Parallel.threads(),
                 step.batch());
         ServedSteps.serve(ready, step::run, () -> {
-            long[] heap = HeapProbe.measure(step, 3);
+            long[] heap = HeapProbe.measure(step);
             return String.format(Locale.ROOT, "heap_peak_bytes=%d live_bytes=%d device_peak_bytes=%d", heap[0], heap[1],
                     devicePeak.getAsLong());
         }, in, out);

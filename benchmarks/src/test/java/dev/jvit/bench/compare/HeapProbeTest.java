@@ -21,7 +21,7 @@ class HeapProbeTest {
             sink = held;
             sink = null;
         };
-        long[] figures = HeapProbe.measure(step, () -> new byte[(int) (16 * MB)], 3);
+        long[] figures = HeapProbe.measure(step, () -> new byte[(int) (16 * MB)], 3, 0);
         long peak = figures[0], live = figures[1];
         assertTrue(peak >= 96 * MB, "peak " + peak / MB + " MB, the step held 96 MB");
         assertTrue(live >= 16 * MB, "live " + live / MB + " MB, the forward keeps 16 MB");

@@ -109,8 +109,9 @@ final class CpuFused {
     }
 
     private NDArray sumPartials(float[][] parts, int c) {
-        NDArray out = backend.empty(DType.FLOAT32, new int[] {c});
+        NDArray out = backend.empty(DType.FLOAT32, new int[] {c}); // unspecified contents: cleared here
         float[] o = CpuBackend.floats(out);
+        Arrays.fill(o, 0f);
         for (float[] p : parts) kernels.binary(dev.jvit.core.backend.BinaryOp.ADD, o, 0, 1, p, 0, 1, o, 0, c);
         return out;
     }

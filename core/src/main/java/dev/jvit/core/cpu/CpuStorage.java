@@ -3,32 +3,47 @@ package dev.jvit.core.cpu;
 import dev.jvit.core.DType;
 import dev.jvit.core.Device;
 import dev.jvit.core.Storage;
+import java.util.Arrays;
 
 /** Host memory: a Java {@code float[]} for FLOAT32 or an {@code int[]} for INT32. */
 public final class CpuStorage implements Storage {
+    /** Whether every float array the backend hands out is filled with NaN first ({@link StepArena}). */
+    static final boolean POISON = Boolean.getBoolean("jvit.poisonEmpty");
+
     private final float[] floats;
     private final int[] ints;
+    /** The arena cycle the array was lent by, or null: once it closes, the array belongs to a later step. */
+    private final StepArena.Cycle lentBy;
 
-    private CpuStorage(float[] floats, int[] ints) {
+    private CpuStorage(float[] floats, int[] ints, StepArena.Cycle lentBy) {
         this.floats = floats;
         this.ints = ints;
+        this.lentBy = lentBy;
     }
 
     public static CpuStorage of(float[] data) {
-        return new CpuStorage(data, null);
+        return new CpuStorage(data, null, null);
     }
 
     public static CpuStorage of(int[] data) {
-        return new CpuStorage(null, data);
+        return new CpuStorage(null, data, null);
     }
 
     static {
         FreshArrays.start();
     }
 
-    /** Zeroed storage of the given length; large float arrays may have been made ahead by an idle worker ({@link FreshArrays}). */
+    /**
+     * Storage of the given length with unspecified contents: inside a {@link StepArena} cycle on this thread, a
+     * float array the last cycle used; otherwise a new zeroed one (large ones may have been made ahead by an idle
+     * worker, {@link FreshArrays}).
+     */
     public static CpuStorage allocate(DType dtype, int length) {
-        return dtype == DType.FLOAT32 ? of(FreshArrays.INSTANCE.take(length)) : of(new int[length]);
+        if (dtype != DType.FLOAT32) return of(new int[length]);
+        StepArena.Cycle cycle = length >= StepArena.MIN_FLOATS ? StepArena.openOnThisThread() : null;
+        float[] a = cycle != null ? cycle.take(length) : FreshArrays.INSTANCE.take(length);
+        if (POISON) Arrays.fill(a, Float.NaN);
+        return new CpuStorage(a, null, cycle);
     }
 
     @Override
@@ -49,6 +64,7 @@ public final class CpuStorage implements Storage {
     /** The backing array of a FLOAT32 storage (shared, not copied). */
     public float[] floats() {
         if (floats == null) throw new IllegalStateException("expected FLOAT32 storage, got INT32");
+        if (lentBy != null && lentBy.closed()) throw usedAfterCycle();
         return floats;
     }
 
@@ -56,5 +72,11 @@ public final class CpuStorage implements Storage {
     public int[] ints() {
         if (ints == null) throw new IllegalStateException("expected INT32 storage, got FLOAT32");
         return ints;
+    }
+
+    private IllegalStateException usedAfterCycle() {
+        return new IllegalStateException("this array (" + floats.length + " floats) was made inside a StepArena cycle"
+                + " that has closed, and its memory now belongs to a later step; make what must outlive a step"
+                + " inside StepArena.outside(...), or read it to the host before the cycle closes");
     }
 }

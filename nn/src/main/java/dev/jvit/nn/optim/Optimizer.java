@@ -9,6 +9,7 @@ import dev.jvit.autograd.Tensor;
 import dev.jvit.core.DType;
 import dev.jvit.core.NDArray;
 import dev.jvit.core.Shape;
+import dev.jvit.core.cpu.StepArena;
 import dev.jvit.nn.Parameter;
 
 import java.util.ArrayList;
@@ -63,11 +64,13 @@ public abstract class Optimizer {
          */
         public NDArray buffer(String name, NDArray param) {
             NDArray b = buffers.get(name);
+            // made at the first step, which may run inside a StepArena cycle: the buffer outlives it
             if (b == null) {
-                b = NDArray.full(0f, param.device(), param.shape());
+                b = StepArena.outside(() -> NDArray.full(0f, param.device(), param.shape()));
                 buffers.put(name, b);
             } else if (!b.device().equals(param.device())) {
-                b = b.to(param.device());
+                NDArray old = b;
+                b = StepArena.outside(() -> old.to(param.device()));
                 buffers.put(name, b);
             }
             return b;

@@ -4,6 +4,7 @@ import dev.jvit.autograd.NoGrad;
 import dev.jvit.autograd.Tensor;
 import dev.jvit.core.Generator;
 import dev.jvit.core.Parallel;
+import dev.jvit.core.cpu.StepArena;
 import dev.jvit.nn.functional.Functional;
 import dev.jvit.nn.functional.Reduction;
 import dev.jvit.nn.io.Checkpoint;
@@ -118,6 +119,7 @@ public final class Trainer {
         long warmupSteps = Math.round(o.warmupEpochs() * stepsPerEpoch);
         LrSchedule schedule = LrSchedule.cosine(o.lr(), 0.0, Math.min(warmupSteps, totalSteps - 1), totalSteps);
         AdamW optimizer = new AdamW(model.module(), o.lr(), o.weightDecay());
+        StepArena arena = new StepArena();
         Map<String, Generator> generators = RandomStates.collect(model.module());
 
         Files.createDirectories(o.outDir());
@@ -171,28 +173,32 @@ public final class Trainer {
                 try (ProgressBar bar = progressBar(epoch, stepsPerEpoch, firstBatch)) {
                     for (Batch b : loader.epoch(epoch, firstBatch)) {
                         schedule.apply(optimizer, step);
-                        Tensor images = Tensor.of(b.images());
-                        Tensor target = Tensor.of(b.targets() != null ? b.targets() : b.labels());
-                        Tensor loss;
-                        NDArray logits;
-                        if (distilled != null) {
-                            DistilledVisionTransformer.Heads heads = distilled.forwardHeads(images);
-                            Tensor teacherLabels = teacher != null ? Tensor.of(teacher.labels(b.images())) : null;
-                            loss = DistillationLoss.hard(heads, target, o.labelSmoothing(), teacherLabels);
-                            logits = heads.cls().value().add(heads.dist().value()); // the argmax of their mean
-                        } else {
-                            Tensor y = model.layer().forward(images);
-                            loss = Functional.crossEntropy(y, target, o.labelSmoothing(), Functional.IGNORE_INDEX,
-                                    Reduction.MEAN);
-                            logits = y.value();
+                        boolean read;
+                        // the step's arrays are the last step's, recycled; everything kept past it is made outside
+                        try (StepArena.Cycle cycle = arena.open()) {
+                            Tensor images = Tensor.of(b.images());
+                            Tensor target = Tensor.of(b.targets() != null ? b.targets() : b.labels());
+                            Tensor loss;
+                            NDArray logits;
+                            if (distilled != null) {
+                                DistilledVisionTransformer.Heads heads = distilled.forwardHeads(images);
+                                Tensor teacherLabels = teacher != null ? Tensor.of(teacher.labels(b.images())) : null;
+                                loss = DistillationLoss.hard(heads, target, o.labelSmoothing(), teacherLabels);
+                                logits = heads.cls().value().add(heads.dist().value()); // the argmax of their mean
+                            } else {
+                                Tensor y = model.layer().forward(images);
+                                loss = Functional.crossEntropy(y, target, o.labelSmoothing(), Functional.IGNORE_INDEX,
+                                        Reduction.MEAN);
+                                logits = y.value();
+                            }
+                            optimizer.zeroGrad();
+                            loss.backward();
+                            if (o.gradClip() > 0) GradClip.clipGradNorm(model.module(), o.gradClip());
+                            optimizer.step();
+                            if (ema != null) ema.update();
+                            read = totals.add(loss.value(), logits, b);
                         }
-                        optimizer.zeroGrad();
-                        loss.backward();
-                        if (o.gradClip() > 0) GradClip.clipGradNorm(model.module(), o.gradClip());
-                        optimizer.step();
-                        if (ema != null) ema.update();
                         step++;
-                        boolean read = totals.add(loss.value(), logits, b);
                         if (bar != null) {
                             bar.step();
                             if (read) {
@@ -295,13 +301,16 @@ public final class Trainer {
         model.module().eval();
         double lossSum = 0;
         long correct = 0, count = 0;
+        StepArena arena = new StepArena(); // each batch reuses the last one's arrays
         try (NoGrad ignored = NoGrad.enter()) {
             for (Batch b : loader.epoch(0)) {
-                Tensor logits = model.layer().forward(Tensor.of(b.images()));
-                Tensor loss = Functional.crossEntropy(logits, Tensor.of(b.labels()), 0f, Functional.IGNORE_INDEX,
-                        Reduction.SUM);
-                lossSum += loss.item();
-                correct += countCorrect(logits.value(), b);
+                try (StepArena.Cycle cycle = arena.open()) {
+                    Tensor logits = model.layer().forward(Tensor.of(b.images()));
+                    Tensor loss = Functional.crossEntropy(logits, Tensor.of(b.labels()), 0f, Functional.IGNORE_INDEX,
+                            Reduction.SUM);
+                    lossSum += loss.item();
+                    correct += countCorrect(logits.value(), b);
+                }
                 count += b.size();
             }
         }
