@@ -2,6 +2,7 @@ package dev.jvit.autograd;
 
 import dev.jvit.core.NDArray;
 import dev.jvit.core.Shape;
+import dev.jvit.core.Storage;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -16,7 +17,10 @@ import java.util.Set;
  * The reverse-mode engine, micrograd's {@code Value.backward} with two additions: gradients are summed back
  * over broadcast dimensions here, once, instead of in every op; and a gradient buffer the engine allocated is
  * accumulated into in place, while one an op returned (possibly a view shared with other nodes) is never
- * written to.
+ * written to. A gradient is handed back to its backend ({@link dev.jvit.core.Storage#recycle}) as soon as the node
+ * it flowed into has run, unless something may still use it: a leaf or a retained gradient keeps it, an op may
+ * have passed it on to an input, or another pending gradient may share its storage. Inside a step arena's cycle
+ * the next op then reuses its memory, and the backward pass needs a few gradient arrays, not one per node.
  */
 final class Engine {
     private Engine() {}
@@ -31,13 +35,35 @@ final class Engine {
             this.owned = owned;
         }
 
-        void add(NDArray g) {
+        void add(NDArray g, PendingStorages pending) {
             if (owned) {
                 value.addInPlace(g);
             } else {
+                pending.remove(value.storage());
                 value = value.add(g);
+                pending.add(value.storage());
                 owned = true;
             }
+        }
+    }
+
+    /** How many pending gradients hold each storage (an op may hand one array to several inputs). */
+    private static final class PendingStorages {
+        private final Map<Storage, Integer> counts = new IdentityHashMap<>();
+
+        void add(Storage s) {
+            counts.merge(s, 1, Integer::sum);
+        }
+
+        /** Drops one holder; returns whether none is left. */
+        boolean remove(Storage s) {
+            Integer c = counts.get(s);
+            if (c == null || c <= 1) {
+                counts.remove(s);
+                return true;
+            }
+            counts.put(s, c - 1);
+            return false;
         }
     }
 
@@ -45,12 +71,16 @@ final class Engine {
     static void backward(Tensor root, NDArray seed, boolean retainGraph) {
         List<Tensor> order = topologicalOrder(root);
         Map<Tensor, Grad> grads = new IdentityHashMap<>();
+        PendingStorages pending = new PendingStorages();
         grads.put(root, new Grad(seed, false));
+        pending.add(seed.storage());
         for (int i = order.size() - 1; i >= 0; i--) {
             Tensor t = order.get(i);
             Grad g = grads.remove(t);
             if (g == null) continue; // every path from root to t returned null
-            if (t.isLeaf() || t.retainsGrad()) t.accumulateGrad(g.value, g.owned);
+            boolean lastHolder = pending.remove(g.value.storage());
+            boolean kept = t.isLeaf() || t.retainsGrad();
+            if (kept) t.accumulateGrad(g.value, g.owned);
             Function fn = t.gradFn();
             if (fn == null) continue;
             long t0 = OpProfiler.ENABLED ? System.nanoTime() : 0;
@@ -62,14 +92,23 @@ final class Engine {
                 throw new IllegalStateException(fn.name() + ".backward returned " + inGrads.length
                         + " gradients for " + inputs.length + " inputs");
             }
+            boolean passedOn = false;
             for (int j = 0; j < inputs.length; j++) {
-                if (inGrads[j] == null || !inputs[j].requiresGrad()) continue;
+                if (inGrads[j] == null) continue;
+                passedOn |= inGrads[j].storage() == g.value.storage();
+                if (!inputs[j].requiresGrad()) continue;
                 NDArray gj = unbroadcast(inGrads[j], inputs[j].value().shape(), fn, j);
                 boolean fresh = gj.storage() != inGrads[j].storage(); // the engine summed it: no one else holds it
                 Grad acc = grads.get(inputs[j]);
-                if (acc == null) grads.put(inputs[j], new Grad(gj, fresh));
-                else acc.add(gj);
+                if (acc == null) {
+                    grads.put(inputs[j], new Grad(gj, fresh));
+                    pending.add(gj.storage());
+                } else {
+                    acc.add(gj, pending);
+                }
             }
+            // the root's gradient is the caller's seed, which the caller may still hold
+            if (lastHolder && !kept && !passedOn && t != root) g.value.storage().recycle();
             if (OpProfiler.ENABLED) OpProfiler.record("(engine)", "accumulate", System.nanoTime() - t1);
             if (!retainGraph) fn.release();
         }

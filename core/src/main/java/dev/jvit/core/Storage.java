@@ -11,4 +11,12 @@ public interface Storage {
 
     /** Number of elements (not bytes). */
     long length();
+
+    /**
+     * Tells the backend that no one will use this storage again, so its memory may serve a later request now: the
+     * backward engine says it of a gradient it has consumed. A backend that cannot reuse memory early ignores it;
+     * the CPU backend reuses an array lent by the step arena's open cycle on this thread, and any later use of
+     * this storage fails.
+     */
+    default void recycle() {}
 }

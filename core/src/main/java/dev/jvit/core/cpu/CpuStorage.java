@@ -14,6 +14,8 @@ public final class CpuStorage implements Storage {
     private final int[] ints;
     /** The arena cycle the array was lent by, or null: once it closes, the array belongs to a later step. */
     private final StepArena.Cycle lentBy;
+    /** Whether the array went back to the cycle early ({@link #recycle}): then it belongs to a later request. */
+    private boolean recycled;
 
     private CpuStorage(float[] floats, int[] ints, StepArena.Cycle lentBy) {
         this.floats = floats;
@@ -64,7 +66,7 @@ public final class CpuStorage implements Storage {
     /** The backing array of a FLOAT32 storage (shared, not copied). */
     public float[] floats() {
         if (floats == null) throw new IllegalStateException("expected FLOAT32 storage, got INT32");
-        if (lentBy != null && lentBy.closed()) throw usedAfterCycle();
+        if (lentBy != null && (recycled || lentBy.closed())) throw usedAfterCycle();
         return floats;
     }
 
@@ -74,7 +76,20 @@ public final class CpuStorage implements Storage {
         return ints;
     }
 
+    /** Gives a lent array back to its cycle, which may lend it again at once; a no-op for any other array. */
+    @Override
+    public void recycle() {
+        if (lentBy == null || recycled || lentBy.closed() || !lentBy.isOpenOnThisThread()) return;
+        recycled = true;
+        lentBy.giveBack(floats);
+    }
+
     private IllegalStateException usedAfterCycle() {
+        if (recycled) {
+            return new IllegalStateException("this array (" + floats.length + " floats) was given back to its"
+                    + " StepArena cycle as unused (Storage.recycle) and now holds another value; whoever recycled it"
+                    + " was wrong that nothing else uses it");
+        }
         return new IllegalStateException("this array (" + floats.length + " floats) was made inside a StepArena cycle"
                 + " that has closed, and its memory now belongs to a later step; make what must outlive a step"
                 + " inside StepArena.outside(...), or read it to the host before the cycle closes");

@@ -49,6 +49,8 @@ public final class StepArena {
 
     /** Arrays the last cycle handed out, free for the next, by length. */
     private final Map<Integer, ArrayDeque<float[]>> free = new HashMap<>();
+    /** Arrays given back early in the open cycle ({@link Cycle#giveBack}), lent again before the last cycle's. */
+    private final Map<Integer, ArrayDeque<float[]>> givenBack = new HashMap<>();
     private Cycle current;
     private long pooledBytes;
 
@@ -103,22 +105,51 @@ public final class StepArena {
             this.owner = owner;
         }
 
-        /** A float[n] from the last cycle's arrays, or a new one; its contents are unspecified. */
+        /** A float[n] given back in this cycle, or from the last cycle's arrays, or a new one; contents unspecified. */
         float[] take(int n) {
-            ArrayDeque<float[]> q = arena.free.get(n);
-            float[] a = q == null ? null : q.poll();
-            if (a == null) {
-                a = FreshArrays.INSTANCE.take(n);
-            } else {
-                arena.pooledBytes -= 4L * n;
-            }
+            float[] a = poll(arena.givenBack, n);
+            if (a == null) a = poll(arena.free, n);
+            if (a == null) a = FreshArrays.INSTANCE.take(n);
             handedOut.add(a);
             return a;
+        }
+
+        private float[] poll(Map<Integer, ArrayDeque<float[]>> arrays, int n) {
+            ArrayDeque<float[]> q = arrays.get(n);
+            float[] a = q == null ? null : q.poll();
+            if (a != null) arena.pooledBytes -= 4L * n;
+            return a;
+        }
+
+        /**
+         * Takes back an array this cycle lent, which its user says nothing uses any more: a gradient the backward
+         * engine has consumed. It is lent again before the last cycle's arrays, so a step's backward reuses the
+         * memory of the gradients it is done with instead of holding all of them to the end.
+         */
+        void giveBack(float[] a) {
+            for (int i = handedOut.size() - 1; i >= 0; i--) { // by identity; recent arrays are found first
+                if (handedOut.get(i) == a) {
+                    handedOut.remove(i);
+                    arena.givenBack.computeIfAbsent(a.length, k -> new ArrayDeque<>()).add(a);
+                    arena.pooledBytes += 4L * a.length;
+                    return;
+                }
+            }
+            throw new IllegalStateException("an array given back to a StepArena cycle that did not lend it");
+        }
+
+        boolean isOpenOnThisThread() {
+            return OPEN.get() == this;
         }
 
         /** Whether arrays made in this cycle may no longer be used. */
         boolean closed() {
             return closed;
+        }
+
+        private void keep(float[] a) {
+            arena.free.computeIfAbsent(a.length, k -> new ArrayDeque<>()).add(a);
+            arena.pooledBytes += 4L * a.length;
         }
 
         @Override
@@ -131,13 +162,13 @@ public final class StepArena {
             closed = true;
             if (OPEN.get() == this) OPEN.remove();
             arena.current = null;
-            // only this cycle's arrays are kept: sizes the step no longer asks for go to the collector
+            // only this cycle's arrays are kept (lent, or given back and not lent again): sizes the step no
+            // longer asks for go to the collector
             arena.free.clear();
             arena.pooledBytes = 0;
-            for (float[] a : handedOut) {
-                arena.free.computeIfAbsent(a.length, k -> new ArrayDeque<>()).add(a);
-                arena.pooledBytes += 4L * a.length;
-            }
+            for (float[] a : handedOut) keep(a);
+            for (ArrayDeque<float[]> q : arena.givenBack.values()) for (float[] a : q) keep(a);
+            arena.givenBack.clear();
             handedOut.clear();
         }
     }

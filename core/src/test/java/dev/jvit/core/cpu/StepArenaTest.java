@@ -104,6 +104,24 @@ class StepArenaTest {
     }
 
     @Test
+    void aRecycledArrayIsLentAgainInTheSameCycleAndItsOldStorageFails() {
+        StepArena arena = new StepArena();
+        NDArray outside = NDArray.full(1f, N);
+        outside.storage().recycle(); // not lent by a cycle: nothing happens
+        assertEquals(N, outside.sum().item());
+        try (StepArena.Cycle c = arena.open()) {
+            NDArray used = NDArray.empty(DType.FLOAT32, N);
+            float[] array = backing(used);
+            used.storage().recycle();
+            NDArray next = NDArray.empty(DType.FLOAT32, N);
+            assertSame(array, backing(next));
+            IllegalStateException e = assertThrows(IllegalStateException.class, used::sum);
+            assertTrue(e.getMessage().contains("given back"), e.getMessage());
+        }
+        assertEquals(4L * N, arena.pooledBytes(), "lent twice, kept once");
+    }
+
+    @Test
     void poisonFillsWhatTheBackendHandsOutWithNaN() {
         // the build runs its tests with -Djvit.poisonEmpty=true, so a kernel that reads an output before writing
         // it fails there; recycled arrays are poisoned again, not left with the last step's values
