@@ -5,6 +5,7 @@ import dev.jvit.autograd.NoGrad;
 import dev.jvit.autograd.Tensor;
 import dev.jvit.core.Generator;
 import dev.jvit.core.NDArray;
+import dev.jvit.core.cpu.StepArena;
 import dev.jvit.nn.Sequential;
 import dev.jvit.nn.functional.Functional;
 import dev.jvit.nn.io.Checkpoint;
@@ -42,14 +43,18 @@ public class ReadmeExample {
         int steps = 150;
         LrSchedule schedule = LrSchedule.cosine(1e-2, 1e-4, 20, steps); // 20 warmup steps, then cosine
 
+        // each step reuses the arrays of the last (read what you keep, like the loss, before the cycle closes)
+        StepArena arena = new StepArena();
         for (int step = 0; step < steps; step++) {
-            schedule.apply(optimizer, step);
-            optimizer.zeroGrad();
-            Tensor loss = Functional.crossEntropy(model.forward(x), y);
-            loss.backward();
-            GradClip.clipGradNorm(model, 1.0);
-            optimizer.step();
-            if (step % 50 == 0 || step == steps - 1) System.out.printf("step %3d  loss %.4f%n", step, loss.item());
+            try (StepArena.Cycle cycle = arena.open()) {
+                schedule.apply(optimizer, step);
+                optimizer.zeroGrad();
+                Tensor loss = Functional.crossEntropy(model.forward(x), y);
+                loss.backward();
+                GradClip.clipGradNorm(model, 1.0);
+                optimizer.step();
+                if (step % 50 == 0 || step == steps - 1) System.out.printf("step %3d  loss %.4f%n", step, loss.item());
+            }
         }
 
         // model weights, AdamW state and progress, written atomically beside each other
