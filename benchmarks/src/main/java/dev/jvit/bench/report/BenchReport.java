@@ -167,11 +167,13 @@ public final class BenchReport {
               OpenMP threads spinning at barriers (the active policy) made its 2-thread steps 10 to 20 times slower than
               its 1-thread ones, which would flatter jvit; `--omp-wait active` restores PyTorch's default.
             - **Memory**: measured by each side's server after its timed rounds. jvit's heap peak is the most heap in use
-              at one moment over 3 steps after a `System.gc()`: the
-              largest "before" usage the collections of those steps report (the heap only grows between collections),
-              garbage not yet collected included, so it depends on how far the collector lets the heap grow (a smaller
-              `-Xmx` lowers it); "live after forward" is the heap in use after a `System.gc()` taken while a step's
-              forward graph is alive (model, AdamW state, batch and saved activations). PyTorch's figure is its
+              at one moment while training goes on for 10 s more (no `System.gc()` first, so the old generation holds
+              what a long run leaves there): the largest "before" usage the collections report (the heap only grows
+              between collections) or heap in use after a step, garbage not yet collected included, so it depends on
+              how far the collector lets the heap grow (a smaller `-Xmx` lowers it). Steps run in a `StepArena` cycle,
+              as in `./jvit train`, so the arrays one step keeps for the next are in it. "Live after forward" is the
+              heap in use after a `System.gc()` taken while a forward graph, made outside the arena, is alive (model,
+              AdamW state, batch, saved activations, and the arena's arrays). PyTorch's figure is its
               process's peak resident set (VmHWM; the interpreter and libraries included, about 230 MB before any step,
               given as "RSS after build"). `ru_maxrss` is not used: Linux carries it across exec, so a Python started
               by the JVM reports the JVM's size there.
