@@ -17,10 +17,11 @@ import java.util.Set;
  * The reverse-mode engine, micrograd's {@code Value.backward} with two additions: gradients are summed back
  * over broadcast dimensions here, once, instead of in every op; and a gradient buffer the engine allocated is
  * accumulated into in place, while one an op returned (possibly a view shared with other nodes) is never
- * written to. A gradient is handed back to its backend ({@link dev.jvit.core.Storage#recycle}) as soon as the node
- * it flowed into has run, unless something may still use it: a leaf or a retained gradient keeps it, an op may
- * have passed it on to an input, or another pending gradient may share its storage. Inside a step arena's cycle
- * the next op then reuses its memory, and the backward pass needs a few gradient arrays, not one per node.
+ * written to. A gradient array is handed back to its backend ({@link dev.jvit.core.Storage#recycle}) once a node
+ * has run and nothing may use it any more: the node's incoming gradient, what its backward returned, and what the
+ * engine summed away, unless a pending gradient holds the same storage (an op passes its gradient on to an input,
+ * or one array to two inputs), it became a tensor's {@code grad}, or it is the caller's seed. Inside a step arena's
+ * cycle the next op then reuses the memory, and the backward pass needs a few gradient arrays, not one per node.
  */
 final class Engine {
     private Engine() {}
@@ -35,35 +36,41 @@ final class Engine {
             this.owned = owned;
         }
 
-        void add(NDArray g, PendingStorages pending) {
+        void add(NDArray g, Holders holders) {
             if (owned) {
                 value.addInPlace(g);
             } else {
-                pending.remove(value.storage());
+                holders.drop(value.storage());
                 value = value.add(g);
-                pending.add(value.storage());
+                holders.hold(value.storage());
                 owned = true;
             }
         }
     }
 
-    /** How many pending gradients hold each storage (an op may hand one array to several inputs). */
-    private static final class PendingStorages {
-        private final Map<Storage, Integer> counts = new IdentityHashMap<>();
+    /**
+     * Which storages pending gradients hold, how many times (an op may hand one array to several inputs), and which
+     * may never be recycled (the caller's seed, an array that became a tensor's grad).
+     */
+    private static final class Holders {
+        private final Map<Storage, Integer> pending = new IdentityHashMap<>();
+        private final Set<Storage> kept = Collections.newSetFromMap(new IdentityHashMap<>());
 
-        void add(Storage s) {
-            counts.merge(s, 1, Integer::sum);
+        void hold(Storage s) {
+            pending.merge(s, 1, Integer::sum);
         }
 
-        /** Drops one holder; returns whether none is left. */
-        boolean remove(Storage s) {
-            Integer c = counts.get(s);
-            if (c == null || c <= 1) {
-                counts.remove(s);
-                return true;
-            }
-            counts.put(s, c - 1);
-            return false;
+        void drop(Storage s) {
+            pending.computeIfPresent(s, (k, c) -> c > 1 ? c - 1 : null);
+        }
+
+        void keep(Storage s) {
+            kept.add(s);
+        }
+
+        /** Recycles s unless a pending gradient holds it or it is kept. */
+        void recycleIfUnused(Storage s) {
+            if (!pending.containsKey(s) && !kept.contains(s)) s.recycle();
         }
     }
 
@@ -71,16 +78,20 @@ final class Engine {
     static void backward(Tensor root, NDArray seed, boolean retainGraph) {
         List<Tensor> order = topologicalOrder(root);
         Map<Tensor, Grad> grads = new IdentityHashMap<>();
-        PendingStorages pending = new PendingStorages();
+        Holders holders = new Holders();
         grads.put(root, new Grad(seed, false));
-        pending.add(seed.storage());
+        holders.hold(seed.storage());
+        holders.keep(seed.storage()); // the caller may still hold it
+        List<Storage> done = new ArrayList<>(); // arrays this node was the last to need, unless held elsewhere
         for (int i = order.size() - 1; i >= 0; i--) {
             Tensor t = order.get(i);
             Grad g = grads.remove(t);
             if (g == null) continue; // every path from root to t returned null
-            boolean lastHolder = pending.remove(g.value.storage());
-            boolean kept = t.isLeaf() || t.retainsGrad();
-            if (kept) t.accumulateGrad(g.value, g.owned);
+            holders.drop(g.value.storage());
+            if (t.isLeaf() || t.retainsGrad()) {
+                t.accumulateGrad(g.value, g.owned);
+                holders.keep(g.value.storage());
+            }
             Function fn = t.gradFn();
             if (fn == null) continue;
             long t0 = OpProfiler.ENABLED ? System.nanoTime() : 0;
@@ -92,23 +103,26 @@ final class Engine {
                 throw new IllegalStateException(fn.name() + ".backward returned " + inGrads.length
                         + " gradients for " + inputs.length + " inputs");
             }
-            boolean passedOn = false;
+            done.add(g.value.storage());
             for (int j = 0; j < inputs.length; j++) {
                 if (inGrads[j] == null) continue;
-                passedOn |= inGrads[j].storage() == g.value.storage();
+                done.add(inGrads[j].storage());
                 if (!inputs[j].requiresGrad()) continue;
                 NDArray gj = unbroadcast(inGrads[j], inputs[j].value().shape(), fn, j);
                 boolean fresh = gj.storage() != inGrads[j].storage(); // the engine summed it: no one else holds it
                 Grad acc = grads.get(inputs[j]);
                 if (acc == null) {
                     grads.put(inputs[j], new Grad(gj, fresh));
-                    pending.add(gj.storage());
+                    holders.hold(gj.storage());
                 } else {
-                    acc.add(gj, pending);
+                    done.add(acc.value.storage());
+                    acc.add(gj, holders);
+                    done.add(gj.storage());
                 }
             }
-            // the root's gradient is the caller's seed, which the caller may still hold
-            if (lastHolder && !kept && !passedOn && t != root) g.value.storage().recycle();
+            // only now: an array dropped by one input may be passed on to the next
+            for (Storage s : done) holders.recycleIfUnused(s);
+            done.clear();
             if (OpProfiler.ENABLED) OpProfiler.record("(engine)", "accumulate", System.nanoTime() - t1);
             if (!retainGraph) fn.release();
         }

@@ -70,10 +70,14 @@ public final class TrainStep {
 
     /**
      * A step that stops after the forward pass and returns its loss tensor, the graph still alive: the point
-     * where the activations the backward needs are all held (used to measure the live heap).
+     * where the activations the backward needs are all held (used to measure the live heap). The forward runs in
+     * a cycle of the step's arena, as in {@link #run}, so its arrays are the ones the arena holds anyway; the cycle
+     * has closed when this returns, so the tensor is there to be held, not read.
      */
     public Tensor forwardOnly() {
-        return Functional.crossEntropy(built.layer().forward(images), labels);
+        try (StepArena.Cycle cycle = arena.open()) {
+            return Functional.crossEntropy(built.layer().forward(images), labels);
+        }
     }
 
     public String model() {

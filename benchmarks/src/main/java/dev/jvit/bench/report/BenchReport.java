@@ -172,8 +172,8 @@ public final class BenchReport {
               between collections) or heap in use after a step, garbage not yet collected included, so it depends on
               how far the collector lets the heap grow (a smaller `-Xmx` lowers it). Steps run in a `StepArena` cycle,
               as in `./jvit train`, so the arrays one step keeps for the next are in it. "Live after forward" is the
-              heap in use after a `System.gc()` taken while a forward graph, made outside the arena, is alive (model,
-              AdamW state, batch, saved activations, and the arena's arrays). PyTorch's figure is its
+              heap in use after a `System.gc()` taken while a step's forward graph is alive (model, AdamW state,
+              batch, saved activations, and the arena's other arrays). PyTorch's figure is its
               process's peak resident set (VmHWM; the interpreter and libraries included, about 230 MB before any step,
               given as "RSS after build"). `ru_maxrss` is not used: Linux carries it across exec, so a Python started
               by the JVM reports the JVM's size there.
