@@ -122,6 +122,25 @@ class StepArenaTest {
     }
 
     @Test
+    void theSwitchTurnsLendingOff() {
+        String old = System.getProperty("jvit.stepArena");
+        System.setProperty("jvit.stepArena", "false");
+        StepArena off;
+        try {
+            off = new StepArena();
+        } finally {
+            if (old == null) System.clearProperty("jvit.stepArena");
+            else System.setProperty("jvit.stepArena", old);
+        }
+        NDArray made;
+        try (StepArena.Cycle c = off.open()) {
+            made = NDArray.full(3f, N);
+        }
+        assertEquals(3f * N, made.sum().item(), "ordinary memory, usable after the cycle");
+        assertEquals(0, off.pooledBytes());
+    }
+
+    @Test
     void poisonFillsWhatTheBackendHandsOutWithNaN() {
         // the build runs its tests with -Djvit.poisonEmpty=true, so a kernel that reads an output before writing
         // it fails there; recycled arrays are poisoned again, not left with the last step's values
