@@ -92,6 +92,12 @@ public final class StepArena {
         }
     }
 
+    /** Puts a into arrays (free, or given back) and counts it as pooled. */
+    private void hold(Map<Integer, ArrayDeque<float[]>> arrays, float[] a) {
+        arrays.computeIfAbsent(a.length, k -> new ArrayDeque<>()).add(a);
+        pooledBytes += 4L * a.length;
+    }
+
     /** The cycle open on this thread, or null. */
     static Cycle openOnThisThread() {
         return OPEN.get();
@@ -134,8 +140,7 @@ public final class StepArena {
             for (int i = handedOut.size() - 1; i >= 0; i--) { // by identity; recent arrays are found first
                 if (handedOut.get(i) == a) {
                     handedOut.remove(i);
-                    arena.givenBack.computeIfAbsent(a.length, k -> new ArrayDeque<>()).add(a);
-                    arena.pooledBytes += 4L * a.length;
+                    arena.hold(arena.givenBack, a);
                     return;
                 }
             }
@@ -149,11 +154,6 @@ public final class StepArena {
         /** Whether arrays made in this cycle may no longer be used. */
         boolean closed() {
             return closed;
-        }
-
-        private void keep(float[] a) {
-            arena.free.computeIfAbsent(a.length, k -> new ArrayDeque<>()).add(a);
-            arena.pooledBytes += 4L * a.length;
         }
 
         @Override
@@ -170,8 +170,8 @@ public final class StepArena {
             // longer asks for go to the collector
             arena.free.clear();
             arena.pooledBytes = 0;
-            for (float[] a : handedOut) keep(a);
-            for (ArrayDeque<float[]> q : arena.givenBack.values()) for (float[] a : q) keep(a);
+            for (float[] a : handedOut) arena.hold(arena.free, a);
+            for (ArrayDeque<float[]> q : arena.givenBack.values()) for (float[] a : q) arena.hold(arena.free, a);
             arena.givenBack.clear();
             handedOut.clear();
         }
